@@ -1,0 +1,40 @@
+# Two commands set up a fresh machine:  `make demo` (the main job) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DB     ?= kaohe.db
+
+.PHONY: setup system-deps demo test lint samples bench clean
+
+$(BIN)/kaohe: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/kaohe
+
+# LibreOffice converts .doc/.wps and renders the PDF samples; poppler for pdftotext checks.
+system-deps:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui fonts-noto-cjk; \
+	  else echo "LibreOffice (soffice) not found: .doc/.wps tests will skip. Install libreoffice-writer-nogui to run them."; fi; }
+
+demo: setup
+	$(BIN)/kaohe-ingest samples/
+
+test: setup system-deps
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+samples: setup
+	$(BIN)/python scripts/build_samples.py
+
+bench: setup
+	$(BIN)/python benchmarks/bench_parse.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

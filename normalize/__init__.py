@@ -1,0 +1,1 @@
+"""Pure normalisation functions: text, numbers, targets, points, unit names."""

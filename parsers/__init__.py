@@ -1,0 +1,54 @@
+"""Turn a notice file into a ``Document``: one backend per format, one registry.
+
+Every backend module exposes ``parse(path: Path) -> Document`` that fills the
+format-independent parts of the model (source, blocks, warnings); notice
+metadata is extracted afterwards from the blocks, whatever the format.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+from ingest.errors import ParseError
+from parsers.detect import SUFFIXES, detect_format
+from parsers.document import Cell, Document, Format, Metadata, Paragraph, ParseWarning, Source, Table
+
+__all__ = ["SUFFIXES", "Cell", "Document", "Metadata", "Paragraph", "ParseWarning", "Source", "Table", "parse"]
+
+# Modules are imported on first use so that reading a .txt never loads pdfplumber.
+BACKENDS: dict[Format, str] = {
+    "docx": "parsers.docx_parser",
+    "pdf": "parsers.pdf_parser",
+    "txt": "parsers.txt_parser",
+    "html": "parsers.html_parser",
+    "doc": "parsers.legacy_parser",
+    "wps": "parsers.legacy_parser",
+}
+
+
+def backend(fmt: Format) -> Callable[[Path], Document]:
+    module = importlib.import_module(BACKENDS[fmt])
+    return module.parse  # type: ignore[no-any-return]
+
+
+def parse(path: str | Path) -> Document:
+    """Read any supported notice file into a ``Document`` with its metadata."""
+    from parsers.metadata import extract_metadata
+
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            head = f.read(8192)
+    except OSError as e:
+        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
+    fmt = detect_format(path, head)
+    document = backend(fmt)(path)
+    expected = SUFFIXES.get(path.suffix.lower())
+    if expected and expected != fmt and {expected, fmt} != {"doc", "wps"}:
+        document.warnings.append(
+            ParseWarning(code="extension_mismatch", message=f"named .{path.suffix.lstrip('.')} but the content is {fmt}")
+        )
+    document.metadata = extract_metadata(document)
+    return document

@@ -1,0 +1,82 @@
+"""Detect a file's format from its content, not only from its name."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+from ingest.errors import ParseError, UnsupportedFormat
+from parsers.document import Format, Source
+
+SUFFIXES: dict[str, Format] = {
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".doc": "doc",
+    ".wps": "wps",
+}
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta")
+
+
+def detect_format(path: Path, head: bytes) -> Format:
+    """The format of ``path`` judged from its first bytes (``head``) and, for ZIPs, its entries."""
+    suffix = path.suffix.lower()
+    if not head:
+        raise ParseError(path, "the file is empty")
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_format(path)
+    if head.startswith(_OLE2):
+        return "wps" if suffix == ".wps" else "doc"
+    lowered = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if any(marker in lowered[:2048] for marker in _HTML_MARKERS):
+        return "html"
+    if _looks_like_text(head):
+        return "txt"
+    expected = SUFFIXES.get(suffix)
+    if expected in ("pdf", "docx", "doc", "wps"):
+        raise ParseError(path, f"not a valid .{expected} file (its content has no {expected.upper()} signature)")
+    raise UnsupportedFormat(path, "not a notice format kaohe reads", "expected .docx, .pdf, .txt, .html, .doc or .wps")
+
+
+def _zip_format(path: Path) -> Format:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise ParseError(path, "truncated or corrupt .docx (the ZIP container cannot be read)") from e
+    if "word/document.xml" in names:
+        return "docx"
+    raise UnsupportedFormat(path, "a ZIP archive that is not a Word document (no word/document.xml)")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """True when the bytes decode as UTF-8 or GB18030 with few control characters."""
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            # A multi-byte character may be cut at the end of the sample.
+            text = head[:-4].decode(encoding) if len(head) > 4 else head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+        return controls <= len(text) // 100
+    return False
+
+
+def fingerprint(path: Path, fmt: Format, **extra: object) -> Source:
+    """A ``Source`` for ``path``: its sha256, size and detected format."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return Source(path=str(path), sha256=digest.hexdigest(), format=fmt, size=path.stat().st_size, **extra)  # type: ignore[arg-type]
