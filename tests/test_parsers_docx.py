@@ -233,6 +233,23 @@ def test_paragraph_text(tmp_path: Path, runs: str, expected: str | None) -> None
     assert texts == ([] if expected is None else [expected])
 
 
+def test_text_box_read_once_before_its_anchor(tmp_path: Path) -> None:
+    """A red-head issuer mark in a text box: Word writes it twice (mc:Choice and the VML mc:Fallback)."""
+    box = f"<w:txbxContent><w:p>{_RUN.format('柞水县考核委员会办公室文件')}</w:p></w:txbxContent>"
+    document = docx.Document()
+    append_body_xml(
+        document,
+        f"<w:p {W_NS} xmlns:mc='http://schemas.openxmlformats.org/markup-compatibility/2006'"
+        " xmlns:wps='http://schemas.microsoft.com/office/word/2010/wordprocessingShape'"
+        " xmlns:v='urn:schemas-microsoft-com:vml'>"
+        f"<w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><wps:txbx>{box}</wps:txbx></w:drawing>"
+        f"</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback>"
+        f"</mc:AlternateContent></w:r>{_RUN.format('柞考办发〔2022〕2号')}</w:p>",
+    )
+    texts = [p.text for p in parsed(document, tmp_path).paragraphs]
+    assert texts == ["柞水县考核委员会办公室文件", "柞考办发〔2022〕2号"]
+
+
 def test_body_content_controls_are_read(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("控件前")
