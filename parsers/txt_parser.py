@@ -1,0 +1,392 @@
+"""Plain-text notices (.txt): decode, clean up, then split into paragraphs and tables.
+
+Decoding: UTF-8 (with or without BOM, recorded as ``utf-8`` / ``utf-8-sig``), then GB18030
+(which covers GBK and GB2312, recorded as ``gb18030``). A UTF-8 file damaged in a few places
+(e.g. cut inside a character) is still read as UTF-8 with U+FFFD and an ``encoding_errors``
+warning rather than mis-read as GB18030. Bytes that fit neither raise ``EncodingError``.
+A file with nothing but whitespace (or nothing left after clean-up) raises ``ParseError``:
+there is no notice to read.
+
+Clean-up, before any structure is read (DOMAIN.md §1.3–1.4):
+
+* line endings normalised; page-number lines (``— 3 —``, ``-3-``, ``－ 3 －``), lines made only
+  of rule characters or ★, and lines holding only ``[image: …]`` are deleted. The blank lines
+  around a deleted line merge into one run (the longest of them), so a page number inside a
+  table neither ends the table nor splits a cell or a row;
+* markdown residue: ``**bold**`` markers, a leading ``- `` / ``* `` bullet (``- 附件：``) and
+  inline ``[image: …]`` are removed; ``<p>…</p>`` / ``<br>`` inside a cell or a line become
+  line breaks inside that cell (or separate paragraphs).
+
+Paragraphs: one per non-empty line outside tables, stripped, otherwise kept as written (a
+sentence broken across a blank line stays broken; later stages normalise for matching).
+
+Tables, two layouts (no spans in plain text: every cell is 1×1; an empty cell is recorded as
+``""`` — whether it stood for a vertical merge is decided downstream):
+
+* **cell per line** (seed 002): a line starting with TAB opens a cell, other lines continue
+  it, blank lines included. A TAB line after blank lines opens a new *chunk*; the first chunk
+  is the header and fixes the column count. A chunk normally is a row, but a row shorter than
+  the header absorbs the next chunk when the two together still fit (blank lines also occur
+  between the cells of one row: ``\\t职能`` / blank / ``工作`` / ``\\t…`` / blank / blank /
+  ``\\t10``). A TAB line preceded by spaces (`` \\t基层党组织建设``) always opens a row: in seed
+  002 it marks row starts that have no blank line before them. Chunks equal to the header
+  (repeated after a page break) are dropped. The table ends at a non-TAB line that follows two
+  or more blank lines (true of every table end in seed 002; one blank line is a continuation,
+  e.g. ``\\t经济发展`` / blank / ``（20分）``). Needs ≥ 2 columns and ≥ 2 rows, otherwise the
+  lines are paragraphs (e.g. TAB-indented prose).
+* **TAB-separated within a line** (seed 000): consecutive lines with a TAB between cells; a
+  leading / trailing TAB is an empty first / last cell. Blank lines are crossed only when the
+  next line has the header's width. Short rows are padded on the right.
+
+Rows shorter than the header are placed by evidence from the table's complete rows: a cell
+goes to a column of its kind (bare numbers to a score column, text elsewhere) and the
+columns left empty are those most often empty anyway. In seed 002's township tables the first
+(category) column is empty in most rows, so the short rows are right-aligned; in the 驻佳
+common table the last column holds the only score, so its short rows are left-aligned. Ties
+left-align. Every padded row gets a ``short_row`` warning naming it; longer rows keep their
+extra cells and get a ``long_row`` warning.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.errors import EncodingError, ParseError
+from parsers.detect import fingerprint
+from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
+
+log = logging.getLogger(__name__)
+
+PAGE_NUMBER = re.compile(r"^\s*[—\-－–―]\s*\d{1,3}\s*[—\-－–―]\s*$")
+RULE_CHARS = frozenset("—─━-_=＝~～*★☆ \u3000")
+IMAGE = re.compile(r"\[image:[^\]]*\]", re.IGNORECASE)
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+BULLET = re.compile(r"^([ \u3000]*)[-*+][ \u3000]+(?=\S)")
+HTML_BREAK = re.compile(r"\s*(?:</?p\b[^>]*>|<br\s*/?>)\s*", re.IGNORECASE)
+NUMBER = re.compile(r"^[-+－]?\d+(?:\.\d+)?\s*分?$")
+ROW_START_MARK = re.compile(r"^[ \u3000]+\t")  # spaces before the TAB: a row start (seed 002)
+
+_REMOVED = None  # placeholder for a deleted line while blank runs are merged
+_MAX_UTF8_DAMAGE = 0.01  # share of undecodable sequences still read as damaged UTF-8
+
+
+def parse(path: Path) -> Document:
+    """Read a plain-text notice into a ``Document`` (metadata is filled later)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
+    text, encoding, warnings = decode(raw, path)
+    if not text.strip():
+        raise ParseError(path, "contains only whitespace", "a plain-text notice needs some text")
+    blocks, structure_warnings = read_blocks(*clean_lines(text))
+    if not blocks:
+        raise ParseError(path, "has no text left after removing page numbers, rules and markup")
+    return Document(
+        source=fingerprint(path, "txt", encoding=encoding),
+        blocks=blocks,
+        warnings=warnings + structure_warnings,
+    )
+
+
+# -- decoding ---------------------------------------------------------------------------------
+
+
+def decode(raw: bytes, path: Path) -> tuple[str, str, list[ParseWarning]]:
+    """The text, the encoding that decoded it, and any warning about damaged bytes."""
+    try:
+        text = raw.decode("utf-8-sig")
+        return text, "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8", []
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    damaged = raw.decode("utf-8-sig", errors="replace")
+    bad = damaged.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+    non_ascii = sum(1 for ch in damaged if ord(ch) > 127)
+    if bad <= max(1, non_ascii * _MAX_UTF8_DAMAGE):
+        warning = ParseWarning(
+            code="encoding_errors",
+            message=f"{bad} undecodable byte sequence(s) in UTF-8 text replaced by U+FFFD ({utf8_error.reason})",
+        )
+        return damaged, "utf-8", [warning]
+    try:
+        return raw.decode("gb18030"), "gb18030", []
+    except UnicodeDecodeError as e:
+        raise EncodingError(
+            path,
+            f"decodes neither as UTF-8 nor as GB18030/GBK (byte {e.start}: {e.reason})",
+            "save the file as UTF-8",
+        ) from e
+
+
+# -- clean-up ---------------------------------------------------------------------------------
+
+
+def clean_lines(text: str) -> tuple[list[str], list[int]]:
+    """Lines with artefacts deleted and markdown residue stripped (tabs kept), and their 1-based line numbers."""
+    marked: list[str | None] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"):
+        if "\t" not in line:
+            without_images = IMAGE.sub("", line)
+            if PAGE_NUMBER.match(line) or _is_rule_line(line) or (line.strip() and not without_images.strip()):
+                marked.append(_REMOVED)
+                continue
+            line = BULLET.sub(r"\1", without_images)
+        else:
+            line = IMAGE.sub("", line)
+        marked.append(BOLD.sub(r"\1", line))
+    return _merge_blank_runs(marked)
+
+
+def _merge_blank_runs(marked: list[str | None]) -> tuple[list[str], list[int]]:
+    """Drop deleted lines; blank runs around them merge into the longest of those runs."""
+    lines: list[str] = []
+    numbers: list[int] = []
+    i = 0
+    while i < len(marked):
+        line = marked[i]
+        if line is not _REMOVED and not _is_blank(line):
+            lines.append(line)  # type: ignore[arg-type]
+            numbers.append(i + 1)
+            i += 1
+            continue
+        runs, run, has_removed, first = [], 0, False, i
+        while i < len(marked) and (marked[i] is _REMOVED or _is_blank(marked[i])):
+            if marked[i] is _REMOVED:
+                has_removed = True
+                runs.append(run)
+                run = 0
+            else:
+                run += 1
+            i += 1
+        runs.append(run)
+        kept = max(runs) if has_removed else run
+        lines.extend([""] * kept)
+        numbers.extend(range(first + 1, first + 1 + kept))
+    return lines, numbers
+
+
+def _is_rule_line(line: str) -> bool:
+    """A separator made only of rule characters (at least three) or ★ (版头 / 版记 rules)."""
+    chars = line.strip()
+    return bool(chars) and set(chars) <= RULE_CHARS and (len(chars) >= 3 or bool(set(chars) & set("★☆")))
+
+
+def _is_blank(line: str | None) -> bool:
+    return line is not None and "\t" not in line and not line.strip()
+
+
+def _is_cell_line(line: str) -> bool:
+    return line.lstrip(" \u3000").startswith("\t")
+
+
+def _is_inline_row(line: str) -> bool:
+    """A TAB between cells within the line (seed 000), not just a TAB opening the line."""
+    return "\t" in line.lstrip(" \u3000\t") or line.lstrip(" \u3000").startswith("\t\t")
+
+
+def _split_breaks(text: str) -> list[str]:
+    """HTML paragraph / line breaks (``<p>…</p>``, ``<br>``) as separate stripped lines."""
+    return [part.strip() for part in HTML_BREAK.split(text) if part.strip()]
+
+
+def _cell_text(lines: list[str]) -> str:
+    return "\n".join(part for line in lines for part in _split_breaks(line))
+
+
+# -- structure --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    cells: list[str]
+    line: int  # 1-based line of the cleaned text where the row starts
+    starts_row: bool = False  # a marked row start: never absorbed by the previous row
+
+
+@dataclass
+class _TableReader:
+    rows: list[_Row] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+def read_blocks(lines: list[str], numbers: list[int] | None = None) -> tuple[list[Block], list[ParseWarning]]:
+    """Paragraphs and tables in reading order, with warnings about irregular rows.
+
+    ``numbers`` are the lines' numbers in the file (for warnings); by default 1, 2, ….
+    """
+    numbers = numbers or list(range(1, len(lines) + 1))
+    blocks: list[Block] = []
+    warnings: list[ParseWarning] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _is_blank(line):
+            i += 1
+            continue
+        if _is_inline_row(line):
+            rows, end = _inline_rows(lines, numbers, i)
+        elif _is_cell_line(line):
+            rows, end = _cell_rows(lines, numbers, i)
+        else:
+            blocks.extend(Paragraph(text=text) for text in _split_breaks(line))
+            i += 1
+            continue
+        table = _build_table(rows, sum(isinstance(b, Table) for b in blocks) + 1, warnings) if rows else None
+        if table is None:
+            blocks.extend(_as_paragraphs(lines[i:end]))
+        else:
+            blocks.append(table)
+        i = end
+    return blocks, warnings
+
+
+def _as_paragraphs(lines: list[str]) -> list[Paragraph]:
+    return [Paragraph(text=text) for line in lines for text in _split_breaks(line)]
+
+
+def _cell_rows(lines: list[str], numbers: list[int], start: int) -> tuple[list[_Row], int]:
+    """Chunks of the cell-per-line layout: TAB lines after a blank line open a chunk."""
+    chunks: list[tuple[int, bool, list[list[str]]]] = []  # (line, marked row start, cells' lines)
+    blanks = 0
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if _is_blank(line):
+            blanks += 1
+        elif _is_cell_line(line):
+            marked = bool(ROW_START_MARK.match(line))
+            if not chunks or blanks or marked:
+                chunks.append((numbers[i], marked, []))
+            chunks[-1][2].extend([part] for part in line.split("\t")[1:])
+            blanks = 0
+        elif blanks >= 2:
+            break
+        else:
+            chunks[-1][2][-1].append(line)
+            blanks = 0
+        i += 1
+    rows = [_Row([_cell_text(cell) for cell in cells], line_no, marked) for line_no, marked, cells in chunks]
+    return rows, i - blanks
+
+
+def _inline_rows(lines: list[str], numbers: list[int], start: int) -> tuple[list[_Row], int]:
+    """Rows of the TAB-separated layout; blank lines crossed only before a row of header width."""
+    rows: list[_Row] = []
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if _is_blank(line):
+            nxt = next((k for k in range(i, len(lines)) if not _is_blank(lines[k])), len(lines))
+            if nxt < len(lines) and _is_inline_row(lines[nxt]) and len(lines[nxt].split("\t")) == len(rows[0].cells):
+                i = nxt
+                continue
+            break
+        if "\t" not in line:
+            break
+        rows.append(_Row([_cell_text([part]) for part in line.split("\t")], numbers[i]))
+        i += 1
+    return rows, i
+
+
+def _build_table(chunks: list[_Row], number: int, warnings: list[ParseWarning]) -> Table | None:
+    """The table from its chunks, or ``None`` when they do not look like a table."""
+    header = chunks[0]
+    n_cols = len(header.cells)
+    rows = [header]
+    for chunk in chunks[1:]:
+        last = rows[-1]
+        if _same_cells(chunk, header):
+            log.debug("table %d: repeated header at line %d dropped", number, chunk.line)
+        elif (
+            len(rows) > 1
+            and not chunk.starts_row
+            and len(last.cells) < n_cols
+            and len(last.cells) + len(chunk.cells) <= n_cols
+        ):
+            last.cells.extend(chunk.cells)
+        else:
+            rows.append(chunk)
+    if n_cols < 2 or len(rows) < 2:
+        return None
+    grid = _align_rows(rows, n_cols, number, warnings)
+    cells = [Cell(text=text, row=r, col=c) for r, texts in enumerate(grid) for c, text in enumerate(texts)]
+    return Table.from_cells(cells)
+
+
+def _same_cells(a: _Row, b: _Row) -> bool:
+    return [re.sub(r"\s+", "", t) for t in a.cells] == [re.sub(r"\s+", "", t) for t in b.cells]
+
+
+def _align_rows(rows: list[_Row], n_cols: int, number: int, warnings: list[ParseWarning]) -> list[list[str]]:
+    """Dense rows of texts: short rows placed by the table's own evidence, long rows kept."""
+    complete = [row.cells for row in rows[1:] if len(row.cells) == n_cols]
+    grid: list[list[str]] = []
+    for r, row in enumerate(rows):
+        if len(row.cells) < n_cols:
+            columns = _place_short_row(row.cells, complete, n_cols)
+            texts = [""] * n_cols
+            for text, col in zip(row.cells, columns, strict=True):
+                texts[col] = text
+            where = _placement(columns, len(row.cells), n_cols)
+            warnings.append(
+                ParseWarning(
+                    code="short_row",
+                    message=f"table {number}, row {r} (line {row.line}, {_preview(row.cells)}): "
+                    f"{len(row.cells)} of {n_cols} cells, {where}, missing cells empty",
+                )
+            )
+            grid.append(texts)
+        else:
+            if len(row.cells) > n_cols:
+                warnings.append(
+                    ParseWarning(
+                        code="long_row",
+                        message=f"table {number}, row {r} (line {row.line}, {_preview(row.cells)}): "
+                        f"{len(row.cells)} cells for {n_cols} header columns, extra cells kept",
+                    )
+                )
+            grid.append(list(row.cells))
+    return grid
+
+
+def _place_short_row(cells: list[str], complete: list[list[str]], n_cols: int) -> tuple[int, ...]:
+    """Columns for a short row's cells: kinds must match, the columns left out are the usual empty ones."""
+    if not complete:
+        return tuple(range(len(cells)))
+    empty_rate = [sum(1 for row in complete if not row[c]) / len(complete) for c in range(n_cols)]
+    numeric_col = [_mostly_numbers([row[c] for row in complete]) for c in range(n_cols)]
+
+    def score(columns: tuple[int, ...]) -> float:
+        kinds = sum(
+            (1 if bool(NUMBER.match(text)) == numeric_col[col] else -1)
+            for text, col in zip(cells, columns, strict=True)
+            if text
+        )
+        return kinds + sum(empty_rate[c] for c in range(n_cols) if c not in columns)
+
+    # max() keeps the first of equal scores, and combinations() yields left-aligned first.
+    return max(itertools.combinations(range(n_cols), len(cells)), key=score)
+
+
+def _placement(columns: tuple[int, ...], n_cells: int, n_cols: int) -> str:
+    if columns == tuple(range(n_cells)):
+        return "left-aligned"
+    if columns == tuple(range(n_cols - n_cells, n_cols)):
+        return "right-aligned"
+    return "placed in columns " + ", ".join(str(c + 1) for c in columns)
+
+
+def _mostly_numbers(texts: list[str]) -> bool:
+    filled = [t for t in texts if t]
+    return bool(filled) and sum(1 for t in filled if NUMBER.match(t)) * 2 > len(filled)
+
+
+def _preview(cells: list[str]) -> str:
+    first = next((t for t in cells if t), "")
+    first = first.replace("\n", " ")
+    return f"“{first[:20]}…”" if len(first) > 20 else f"“{first}”"
