@@ -36,6 +36,14 @@ class ParseWarning(BaseModel):
     page: int | None = None
 
 
+class DocNumber(BaseModel):
+    """The parts of a 发文字号: 机关代字, year, sequence (``柞考办发〔2022〕2号``)."""
+
+    code: str  # 机关代字, e.g. 柞考办发
+    year: int
+    seq: int
+
+
 class Metadata(BaseModel):
     """GB/T 9704 elements of a notice (版头, 主体, 版记). Every field is optional."""
 
@@ -49,6 +57,11 @@ class Metadata(BaseModel):
     cc: list[str] = Field(default_factory=list)  # 抄送机关
     printed_by: str | None = None  # 印发机关
     printed_date: str | None = None  # 印发日期, ISO 8601
+    doc_number_parts: DocNumber | None = None
+    wenzhong: str | None = None  # 文种 of the title (通知, 意见, …)
+    genre: str | None = None  # content genre of the inner 《…》 title (办法, 一览表, 考核指标, …)
+    assessment_year: int | None = None  # the year assessed ("2022年度"), not the issue year
+    signers: list[str] = Field(default_factory=list)  # 签发人 (upward documents)
 
 
 class Cell(BaseModel):
@@ -109,10 +122,7 @@ class Table(BaseModel):
         """The cell covering ``(row, col)``, whether it starts there or spans over it."""
         for r in range(row, -1, -1):
             for cell in self.rows[r]:
-                if (
-                    cell.col <= col < cell.col + cell.colspan
-                    and cell.row <= row < cell.row + cell.rowspan
-                ):
+                if cell.col <= col < cell.col + cell.colspan and cell.row <= row < cell.row + cell.rowspan:
                     return cell
         return None
 
