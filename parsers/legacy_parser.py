@@ -1,0 +1,148 @@
+"""Legacy Word binaries (.doc, and WPS Office .wps): convert with LibreOffice, then read the .docx.
+
+LibreOffice runs headless in a private temporary directory with its own user
+profile, so parallel conversions and a LibreOffice the user has open never clash.
+The ``Source`` describes the original file (its path, sha256, format and size),
+with ``converted_with`` naming the LibreOffice version.
+
+Checked before LibreOffice is started, because it would give a misleading result:
+
+* an OLE2 header that is not valid (LibreOffice would import the bytes as text);
+* an Office-encrypted document: a password-protected .docx is an OLE2 container
+  holding ``EncryptionInfo`` and ``EncryptedPackage`` streams (MS-OFFCRYPTO).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ingest.errors import ConverterMissing, ParseError
+from parsers.detect import fingerprint
+from parsers.document import Document, Format
+
+logger = logging.getLogger(__name__)
+
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_DIRECTORY_ENTRY = 128  # bytes; entries start at multiples of 128 in the file (sectors are 512 or 4096)
+_ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")
+CONVERSION_TIMEOUT = 120  # seconds
+_INSTALL_HINT = "install it: apt-get install libreoffice-writer-nogui (Debian/Ubuntu) or put soffice on PATH"
+
+
+def parse(path: Path) -> Document:
+    """Read a .doc/.wps file through a LibreOffice conversion to .docx."""
+    from parsers import docx_parser
+
+    fmt: Format = "wps" if path.suffix.lower() == ".wps" else "doc"
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
+    check_ole2(path, data)
+    soffice = find_soffice()
+    if soffice is None:
+        raise ConverterMissing(path, "reading .doc/.wps needs LibreOffice", _INSTALL_HINT)
+    with tempfile.TemporaryDirectory(prefix="kaohe-soffice-") as tmp:
+        converted = convert_to_docx(soffice, path, Path(tmp))
+        try:
+            document = docx_parser.parse(converted)
+        except ParseError as e:
+            raise ParseError(path, f"LibreOffice's conversion cannot be read: {e.problem}", e.hint) from e
+    document.source = fingerprint(path, fmt, converted_with=libreoffice_version(soffice))
+    return document
+
+
+def check_ole2(path: Path, data: bytes) -> None:
+    """Raise ``ParseError`` unless ``data`` is a sane, unencrypted OLE2 compound file."""
+    if len(data) < 512 or not data.startswith(OLE2_SIGNATURE):
+        raise ParseError(path, "not an OLE2 compound file (a .doc/.wps must be one)")
+    major, byte_order, sector_shift, mini_shift = struct.unpack_from("<HHHH", data, 26)
+    if byte_order != 0xFFFE or (major, sector_shift) not in ((3, 9), (4, 12)) or mini_shift != 6:
+        raise ParseError(path, "corrupt OLE2 compound file (its header is invalid)", "the file may be truncated")
+    if all(has_directory_entry(data, name) for name in _ENCRYPTION_STREAMS):
+        raise ParseError(path, "password-protected Word document", "save an unprotected copy")
+
+
+def has_directory_entry(data: bytes, name: str) -> bool:
+    """True when an OLE2 directory entry called ``name`` is in ``data``.
+
+    Directory entries hold the name in UTF-16LE at the start of a 128-byte slot,
+    followed (at offset 64) by the name's byte length including the NUL. Requiring
+    both, at a slot boundary, keeps document text that mentions the name from matching.
+    """
+    needle = (name + "\0").encode("utf-16-le")
+    length = struct.pack("<H", len(needle))
+    start = data.find(needle)
+    while start != -1:
+        if start % _DIRECTORY_ENTRY == 0 and data[start + 64 : start + 66] == length:
+            return True
+        start = data.find(needle, start + 1)
+    return False
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable on PATH (``soffice``, else ``libreoffice``)."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_docx(soffice: str, path: Path, workdir: Path) -> Path:
+    """Convert ``path`` to .docx inside ``workdir``; ParseError with LibreOffice's message on failure."""
+    # A fixed ASCII name avoids trouble with spaces, leading dashes or odd bytes in the user's file name;
+    # the .doc suffix makes LibreOffice use its Word filter for WPS Office files too.
+    source = workdir / "input.doc"
+    shutil.copyfile(path, source)
+    outdir = workdir / "out"
+    profile = (workdir / "profile").as_uri()
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck"]
+    command += ["--convert-to", "docx", "--outdir", str(outdir), str(source)]
+    stderr = _run(command, path)
+    converted = outdir / "input.docx"
+    if not converted.is_file() or converted.stat().st_size == 0:
+        raise ParseError(path, f"LibreOffice could not convert it: {summarise(stderr)}")
+    return converted
+
+
+def _run(command: list[str], path: Path) -> str:
+    """Run LibreOffice in its own process group (soffice forks), killing the group on timeout."""
+    logger.debug("running %s", command)
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as process:
+        try:
+            _, stderr = process.communicate(timeout=CONVERSION_TIMEOUT)
+        except subprocess.TimeoutExpired as e:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise ParseError(path, f"LibreOffice did not finish within {CONVERSION_TIMEOUT} s") from e
+    return stderr.decode("utf-8", errors="replace")
+
+
+def summarise(stderr: str) -> str:
+    """LibreOffice's stderr without its routine noise, on one line."""
+    noise = ("javaldx", "failed to launch java")
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    useful = [line for line in lines if not any(n in line.lower() for n in noise)]
+    return "; ".join(useful)[:300] or "no output file and no error message"
+
+
+@functools.cache
+def libreoffice_version(soffice: str) -> str:
+    """``LibreOffice 7.4.7.2`` (from ``soffice --version``), or just ``LibreOffice``."""
+    try:
+        result = subprocess.run([soffice, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "LibreOffice"
+    words = result.stdout.split()
+    return f"LibreOffice {words[1]}" if len(words) > 1 and words[0] == "LibreOffice" else "LibreOffice"
