@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import zipfile
 from pathlib import Path
@@ -64,8 +65,9 @@ def _looks_like_text(head: bytes) -> bool:
         return False
     for encoding in ("utf-8", "gb18030"):
         try:
-            # A multi-byte character may be cut at the end of the sample.
-            text = head[:-4].decode(encoding) if len(head) > 4 else head.decode(encoding)
+            # A multi-byte character may be cut at the end of the sample: final=False leaves it out
+            # (slicing off a fixed number of bytes can itself cut a character).
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
         controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
