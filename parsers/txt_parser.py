@@ -13,7 +13,7 @@ Clean-up, before any structure is read (DOMAIN.md §1.3–1.4):
   of rule characters or ★, and lines holding only ``[image: …]`` are deleted. The blank lines
   around a deleted line merge into one run (the longest of them), so a page number inside a
   table neither ends the table nor splits a cell or a row;
-* markdown residue: ``**bold**`` markers, a leading ``- `` / ``* `` bullet (``- 附件：``) and
+* markdown residue: ``**bold**`` markers, a leading ``-``/``*``/``+`` bullet (``- 附件：``) and
   inline ``[image: …]`` are removed; ``<p>…</p>`` / ``<br>`` inside a cell or a line become
   line breaks inside that cell (or separate paragraphs).
 
@@ -38,13 +38,18 @@ Tables, two layouts (no spans in plain text: every cell is 1×1; an empty cell i
   leading / trailing TAB is an empty first / last cell. Blank lines are crossed only when the
   next line has the header's width. Short rows are padded on the right.
 
-Rows shorter than the header are placed by evidence from the table's complete rows: a cell
+Known limit: text after a single blank line below a cell-per-line table is read as part of
+the last cell (seed 002 always leaves two blank lines; nothing distinguishes the two cases).
+
+Cell-per-line rows shorter than the header are placed by evidence from the table's complete
+rows: a cell
 goes to a column of its kind (bare numbers to a score column, text elsewhere) and the
 columns left empty are those most often empty anyway. In seed 002's township tables the first
 (category) column is empty in most rows, so the short rows are right-aligned; in the 驻佳
 common table the last column holds the only score, so its short rows are left-aligned. Ties
 left-align. Every padded row gets a ``short_row`` warning naming it; longer rows keep their
-extra cells and get a ``long_row`` warning.
+extra cells (the other rows are padded with empty cells to the same width) and get a
+``long_row`` warning.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import EncodingError, ParseError
@@ -71,7 +76,7 @@ NUMBER = re.compile(r"^[-+－]?\d+(?:\.\d+)?\s*分?$")
 ROW_START_MARK = re.compile(r"^[ \u3000]+\t")  # spaces before the TAB: a row start (seed 002)
 
 _REMOVED = None  # placeholder for a deleted line while blank runs are merged
-_MAX_UTF8_DAMAGE = 0.01  # share of undecodable sequences still read as damaged UTF-8
+_MAX_UTF8_DAMAGE = 0.01  # undecodable sequences per decoded non-ASCII character still read as UTF-8
 
 
 def parse(path: Path) -> Document:
@@ -106,8 +111,9 @@ def decode(raw: bytes, path: Path) -> tuple[str, str, list[ParseWarning]]:
         utf8_error = e
     damaged = raw.decode("utf-8-sig", errors="replace")
     bad = damaged.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
-    non_ascii = sum(1 for ch in damaged if ord(ch) > 127)
-    if bad <= max(1, non_ascii * _MAX_UTF8_DAMAGE):
+    valid_non_ascii = sum(1 for ch in damaged if ord(ch) > 127) - bad
+    cut_at_end = bad == 1 and utf8_error.start >= len(raw) - 3
+    if valid_non_ascii > 0 and (cut_at_end or bad <= valid_non_ascii * _MAX_UTF8_DAMAGE):
         warning = ParseWarning(
             code="encoding_errors",
             message=f"{bad} undecodable byte sequence(s) in UTF-8 text replaced by U+FFFD ({utf8_error.reason})",
@@ -149,8 +155,8 @@ def _merge_blank_runs(marked: list[str | None]) -> tuple[list[str], list[int]]:
     i = 0
     while i < len(marked):
         line = marked[i]
-        if line is not _REMOVED and not _is_blank(line):
-            lines.append(line)  # type: ignore[arg-type]
+        if line is not None and not _is_blank(line):
+            lines.append(line)
             numbers.append(i + 1)
             i += 1
             continue
@@ -204,14 +210,8 @@ def _cell_text(lines: list[str]) -> str:
 @dataclass
 class _Row:
     cells: list[str]
-    line: int  # 1-based line of the cleaned text where the row starts
+    line: int  # the file's line (1-based) where the row starts
     starts_row: bool = False  # a marked row start: never absorbed by the previous row
-
-
-@dataclass
-class _TableReader:
-    rows: list[_Row] = field(default_factory=list)
-    warnings: list[ParseWarning] = field(default_factory=list)
 
 
 def read_blocks(lines: list[str], numbers: list[int] | None = None) -> tuple[list[Block], list[ParseWarning]]:
@@ -236,7 +236,8 @@ def read_blocks(lines: list[str], numbers: list[int] | None = None) -> tuple[lis
             blocks.extend(Paragraph(text=text) for text in _split_breaks(line))
             i += 1
             continue
-        table = _build_table(rows, sum(isinstance(b, Table) for b in blocks) + 1, warnings) if rows else None
+        number = sum(isinstance(b, Table) for b in blocks) + 1
+        table = _build_table(rows, number, warnings, align_by_evidence=not _is_inline_row(line)) if rows else None
         if table is None:
             blocks.extend(_as_paragraphs(lines[i:end]))
         else:
@@ -293,8 +294,13 @@ def _inline_rows(lines: list[str], numbers: list[int], start: int) -> tuple[list
     return rows, i
 
 
-def _build_table(chunks: list[_Row], number: int, warnings: list[ParseWarning]) -> Table | None:
-    """The table from its chunks, or ``None`` when they do not look like a table."""
+def _build_table(
+    chunks: list[_Row], number: int, warnings: list[ParseWarning], *, align_by_evidence: bool
+) -> Table | None:
+    """The table from its chunks, or ``None`` when they do not look like a table.
+
+    TAB-separated rows lose only trailing cells, so their short rows are always left-aligned.
+    """
     header = chunks[0]
     n_cols = len(header.cells)
     rows = [header]
@@ -313,7 +319,7 @@ def _build_table(chunks: list[_Row], number: int, warnings: list[ParseWarning]) 
             rows.append(chunk)
     if n_cols < 2 or len(rows) < 2:
         return None
-    grid = _align_rows(rows, n_cols, number, warnings)
+    grid = _align_rows(rows, n_cols, number, warnings, align_by_evidence)
     cells = [Cell(text=text, row=r, col=c) for r, texts in enumerate(grid) for c, text in enumerate(texts)]
     return Table.from_cells(cells)
 
@@ -322,9 +328,11 @@ def _same_cells(a: _Row, b: _Row) -> bool:
     return [re.sub(r"\s+", "", t) for t in a.cells] == [re.sub(r"\s+", "", t) for t in b.cells]
 
 
-def _align_rows(rows: list[_Row], n_cols: int, number: int, warnings: list[ParseWarning]) -> list[list[str]]:
+def _align_rows(
+    rows: list[_Row], n_cols: int, number: int, warnings: list[ParseWarning], align_by_evidence: bool
+) -> list[list[str]]:
     """Dense rows of texts: short rows placed by the table's own evidence, long rows kept."""
-    complete = [row.cells for row in rows[1:] if len(row.cells) == n_cols]
+    complete = [row.cells for row in rows[1:] if len(row.cells) == n_cols] if align_by_evidence else []
     grid: list[list[str]] = []
     for r, row in enumerate(rows):
         if len(row.cells) < n_cols:
@@ -347,11 +355,13 @@ def _align_rows(rows: list[_Row], n_cols: int, number: int, warnings: list[Parse
                     ParseWarning(
                         code="long_row",
                         message=f"table {number}, row {r} (line {row.line}, {_preview(row.cells)}): "
-                        f"{len(row.cells)} cells for {n_cols} header columns, extra cells kept",
+                        f"{len(row.cells)} cells for {n_cols} header columns, extra cells kept "
+                        "(other rows padded with empty cells)",
                     )
                 )
             grid.append(list(row.cells))
-    return grid
+    width = max(len(texts) for texts in grid)
+    return [texts + [""] * (width - len(texts)) for texts in grid]
 
 
 def _place_short_row(cells: list[str], complete: list[list[str]], n_cols: int) -> tuple[int, ...]:
