@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 HEAD_LINES = 12  # the 版头 and title sit within the first lines of page 1
 TITLE_MAX_LINES = 4
 TITLE_LINE_MAX_CHARS = 60
+MARK_MAX_CHARS = 40  # a 发文机关标志 line, joint issuers included
 LAYOUT_TABLE_MAX = 3  # rows and columns of a table that only lays out a header or 版记
 
 # 公文种类 of the 2012 regulation (art. 8).
@@ -167,10 +168,12 @@ def _tail_zone(lines: list[str]) -> list[str]:
 
 
 def _number_line(lines: list[str]) -> int | None:
-    """Index of the line that is a 发文字号 (optionally with 签发人), within the first lines."""
+    """Index of the line that is a 发文字号 (optionally with 签发人), before any title or body line."""
     for index, line in enumerate(lines[:HEAD_LINES]):
         if _match_doc_number(line):
             return index
+        if "关于" in line or len(line) > MARK_MAX_CHARS or line[-1] in "。；;：:，," or _ends_title(_squeeze(line)):
+            return None
     return None
 
 
@@ -191,7 +194,7 @@ def _ends_title(text: str) -> bool:
 
 def _squeeze(text: str) -> str:
     """Delete whitespace next to CJK characters: `关于申报 2022 年度` → `关于申报2022年度`."""
-    return SPACE_BY_CJK.sub("", text.strip())
+    return str(SPACE_BY_CJK.sub("", text.strip()))
 
 
 def _split_list(text: str) -> list[str]:
@@ -227,9 +230,11 @@ def _doc_number(header: list[str]) -> DocNumber | None:
 
 def _organs(text: str) -> list[str] | None:
     """Organ names on a line (`甲办公室 乙办公室`, `X文件`), or None if it is not only organs."""
-    text = ISSUER_MARK_SUFFIX.sub("", text.strip())
+    tokens = ISSUER_MARK_SUFFIX.sub("", text.strip()).split()
+    if sum(len(token) == 1 for token in tokens) * 2 > len(tokens):
+        tokens = ["".join(tokens)]  # letter-spaced red head from a PDF: `柞 水 县 人 民 政 府`
     organs, pending = [], ""
-    for token in text.split():
+    for token in tokens:
         pending += token
         if ORGAN.match(pending):
             organs.append(pending)
@@ -346,7 +351,7 @@ def _attachments(lines: list[str]) -> list[str]:
     if not notes:
         return []
     at = notes[-1] if found else notes[0]
-    first = ATT_NOTE.match(lines[at])["rest"]  # type: ignore[index]
+    first = ATT_NOTE.match(lines[at])["rest"]
     names = [first] if first else []
     for line in lines[at + 1 : end]:
         item = ATT_ITEM.match(line)
