@@ -75,6 +75,9 @@ ADDRESSEE = regex.compile(
     r"(?:单位|机关|部门|党委|政府|办事处|党工委|团体|委员会|管委会|机构|局|办|委|厅|院|公司|中心|镇|乡|街道|组|会|室"
     r"|所|站|队|社|馆|校|省|市|县|区)(?:[（(][^）)]*[）)])?$"
 )
+# Where two organ names run together once the spaces are squeezed out (`…县委办公室宁陕县人民政府办公室`).
+JOINED_ORGANS = regex.compile(r"(?<=办公室|人民政府|委员会|党委|[省市县区]委)(?=中共|(?!办公室)\p{Han}{2,4}?[省市县区州旗])")
+ORGAN_MIN_CHARS = 5  # both halves of a split must be full names, not `办公室`
 ISSUER_MARK_SUFFIX = regex.compile(r"\s*文\s*件$")
 _CJK_OR_PUNCT = r"[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}、，。：；！？]"
 SPACE_BY_CJK = regex.compile(rf"\s+(?={_CJK_OR_PUNCT})|(?<={_CJK_OR_PUNCT})\s+")
@@ -239,7 +242,16 @@ def _organs(text: str) -> list[str] | None:
         if ORGAN.match(pending):
             organs.append(pending)
             pending = ""
-    return organs if organs and not pending else None
+    return [part for organ in organs for part in _split_joined(organ)] if organs and not pending else None
+
+
+def _split_joined(name: str) -> list[str]:
+    """`中共宁陕县委办公室宁陕县人民政府办公室` → both offices; `县考核委员会办公室` stays whole."""
+    for boundary in JOINED_ORGANS.finditer(name):
+        head, tail = name[: boundary.start()], name[boundary.start() :]
+        if min(len(head), len(tail)) >= ORGAN_MIN_CHARS and ORGAN.match(head) and ORGAN.match(tail):
+            return [head, *_split_joined(tail)]
+    return [name]
 
 
 def _issuers(lines: list[str]) -> list[str]:

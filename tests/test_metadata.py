@@ -180,6 +180,21 @@ def test_letter_spaced_mark_from_a_pdf() -> None:
     assert meta.title == "关于开展考核工作的通知"
 
 
+@pytest.mark.parametrize(
+    ("signature", "issuers"),
+    [
+        ("中共宁陕县委办公室宁陕县人民政府办公室", ["中共宁陕县委办公室", "宁陕县人民政府办公室"]),
+        ("中共柞水县委柞水县人民政府", ["中共柞水县委", "柞水县人民政府"]),
+        ("柞水县考核委员会办公室", ["柞水县考核委员会办公室"]),
+        ("柞水县人民政府国有资产监督管理委员会", ["柞水县人民政府国有资产监督管理委员会"]),
+    ],
+)
+def test_signature_names_run_together(signature: str, issuers: list[str]) -> None:
+    """PDF text loses the space between joint signatures."""
+    meta = extract_metadata(document([TITLE, *BODY, signature, "2019年9月4日"]))
+    assert [meta.issuer, *meta.co_issuers] == issuers
+
+
 def test_signature_adds_issuers_missing_from_mark() -> None:
     lines = ["柞水县人民政府办公室", TITLE, *BODY, "中共柞水县委办公室 柞水县人民政府办公室", "2022年3月21日"]
     meta = extract_metadata(document(lines))
