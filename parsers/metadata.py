@@ -76,7 +76,10 @@ ADDRESSEE = regex.compile(
     r"|所|站|队|社|馆|校|省|市|县|区)(?:[（(][^）)]*[）)])?$"
 )
 # Where two organ names run together once the spaces are squeezed out (`…县委办公室宁陕县人民政府办公室`).
-JOINED_ORGANS = regex.compile(r"(?<=办公室|人民政府|委员会|党委|[省市县区]委)(?=中共|(?!办公室)\p{Han}{2,4}?[省市县区州旗])")
+JOINED_ORGANS = regex.compile(
+    r"(?<=办公室|人民政府|委员会|党委|[省市县区]委)"  # a name ends,
+    r"(?=中共|(?!办公室)\p{Han}{2,4}?[省市县区州旗])"  # the next starts with 中共 or a place name
+)
 ORGAN_MIN_CHARS = 5  # both halves of a split must be full names, not `办公室`
 ISSUER_MARK_SUFFIX = regex.compile(r"\s*文\s*件$")
 _CJK_OR_PUNCT = r"[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}、，。：；！？]"
