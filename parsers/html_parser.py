@@ -7,6 +7,13 @@ container (``<article>``, ``TRS_Editor``, ``Custom_UnionStyle``, ``zoom``, …);
 navigation, share bars and footers are left out. Tables keep their merged cells
 as spans on a proper grid; tables that only lay out the page are walked through
 like ``<div>``s.
+
+Text is collapsed as a browser shows it: a whitespace run is one space, except
+that a run containing a newline (a wrap of the HTML source) joins the Chinese
+way, with no space between Han characters. Spacing made with ``&nbsp;`` or U+3000
+(``序　号``, two issuers on one line) stays one space; later stages normalise it,
+as for the other formats. ``<br>`` and block elements end a line; in a table cell
+the lines are joined with ``"\n"``.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ingest.errors import ParseError
-from normalize.text import join_wrapped, squeeze_cjk_spaces
+from normalize.text import join_wrapped
 from parsers.detect import fingerprint
 from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
 
@@ -71,7 +78,7 @@ def parse(path: Path) -> Document:
         if not tag.decomposed:
             tag.decompose()
     root = _content_root(soup)
-    collector = _Collector(root_chars=_chars(root))
+    collector = _Collector(root_chars=_chars(root), in_article=root is not (soup.body or soup))
     collector.visit(root)
     collector.flush()
     blocks = collector.blocks
@@ -172,8 +179,9 @@ class _Collector:
     in the cell are put aside in ``nested`` to become blocks of their own.
     """
 
-    def __init__(self, root_chars: int, in_cell: bool = False) -> None:
+    def __init__(self, root_chars: int, *, in_article: bool = False, in_cell: bool = False) -> None:
         self.root_chars = root_chars
+        self.in_article = in_article
         self.in_cell = in_cell
         self.blocks: list[Block] = []
         self.lines: list[str] = []
@@ -221,7 +229,7 @@ class _Collector:
             return True
         if tag.name in ("header", "footer"):
             # Inside an article a <header> holds the article's own title.
-            return tag.find_parent(["article", "main"]) is None
+            return not self.in_article and tag.find_parent(["article", "main"]) is None
         if tag.name == "form" or _is_nav_marked(tag):
             # ASP.NET pages wrap the whole page in one <form>; never drop most of the text.
             return _chars(tag) <= 0.5 * self.root_chars
@@ -237,11 +245,11 @@ class _Collector:
         cells: list[Cell] = []
         nested: list[Tag] = []
         for element, row, col, rowspan, colspan in grid_positions(rows):
-            sub = _Collector(self.root_chars, in_cell=True)
+            sub = _Collector(self.root_chars, in_article=self.in_article, in_cell=True)
             sub.walk(element)
             sub.flush()
             nested.extend(sub.nested)
-            text = squeeze_cjk_spaces("\n".join(sub.lines))
+            text = "\n".join(sub.lines)
             cells.append(Cell(text=text, row=row, col=col, rowspan=rowspan, colspan=colspan))
         if cells:
             self.blocks.append(Table.from_cells(pad_grid(cells)))

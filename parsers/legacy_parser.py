@@ -9,7 +9,9 @@ Checked before LibreOffice is started, because it would give a misleading result
 
 * an OLE2 header that is not valid (LibreOffice would import the bytes as text);
 * an Office-encrypted document: a password-protected .docx is an OLE2 container
-  holding ``EncryptionInfo`` and ``EncryptedPackage`` streams (MS-OFFCRYPTO).
+  holding ``EncryptionInfo`` and ``EncryptedPackage`` streams (MS-OFFCRYPTO); a
+  password-protected .doc has ``fEncrypted`` set in the FIB at the start of its
+  ``WordDocument`` stream (MS-DOC). LibreOffice only says "could not be loaded".
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ logger = logging.getLogger(__name__)
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DIRECTORY_ENTRY = 128  # bytes; entries start at multiples of 128 in the file (sectors are 512 or 4096)
 _ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")
+_FIB_IDENT, _FIB_ENCRYPTED = 0xA5EC, 0x0100  # wIdent of a Word 97+ FIB; fEncrypted in its flags word
 CONVERSION_TIMEOUT = 120  # seconds
 _INSTALL_HINT = "install it: apt-get install libreoffice-writer-nogui (Debian/Ubuntu) or put soffice on PATH"
 
@@ -67,12 +70,26 @@ def check_ole2(path: Path, data: bytes) -> None:
     major, byte_order, sector_shift, mini_shift = struct.unpack_from("<HHHH", data, 26)
     if byte_order != 0xFFFE or (major, sector_shift) not in ((3, 9), (4, 12)) or mini_shift != 6:
         raise ParseError(path, "corrupt OLE2 compound file (its header is invalid)", "the file may be truncated")
-    if all(has_directory_entry(data, name) for name in _ENCRYPTION_STREAMS):
+    encrypted_package = all(directory_entry(data, name) is not None for name in _ENCRYPTION_STREAMS)
+    if encrypted_package or _word_fib_encrypted(data, sector_shift):
         raise ParseError(path, "password-protected Word document", "save an unprotected copy")
 
 
-def has_directory_entry(data: bytes, name: str) -> bool:
-    """True when an OLE2 directory entry called ``name`` is in ``data``.
+def _word_fib_encrypted(data: bytes, sector_shift: int) -> bool:
+    """True when the FIB of the ``WordDocument`` stream has ``fEncrypted`` set."""
+    entry = directory_entry(data, "WordDocument")
+    if entry is None:
+        return False
+    start_sector, size = struct.unpack_from("<IQ", data, entry + 116)
+    offset = (start_sector + 1) << sector_shift  # sector n follows the header sector
+    if size < 4096 or offset + 12 > len(data):  # a small stream would sit in the mini stream
+        return False
+    ident, flags = struct.unpack_from("<H8xH", data, offset)  # flags at 0x0A
+    return ident == _FIB_IDENT and bool(flags & _FIB_ENCRYPTED)
+
+
+def directory_entry(data: bytes, name: str) -> int | None:
+    """The file offset of the OLE2 directory entry called ``name``, or None.
 
     Directory entries hold the name in UTF-16LE at the start of a 128-byte slot,
     followed (at offset 64) by the name's byte length including the NUL. Requiring
@@ -82,10 +99,10 @@ def has_directory_entry(data: bytes, name: str) -> bool:
     length = struct.pack("<H", len(needle))
     start = data.find(needle)
     while start != -1:
-        if start % _DIRECTORY_ENTRY == 0 and data[start + 64 : start + 66] == length:
-            return True
+        if start % _DIRECTORY_ENTRY == 0 and data[start + 64 : start + 66] == length and len(data) >= start + 128:
+            return start
         start = data.find(needle, start + 1)
-    return False
+    return None
 
 
 def find_soffice() -> str | None:

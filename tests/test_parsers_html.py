@@ -86,7 +86,7 @@ def test_br_p_and_div_in_a_cell_become_lines(tmp_path: Path) -> None:
     (table,) = parse(write_page(tmp_path, body)).tables
     assert table.text_grid() == [
         ["指标\n任务", "第一段\n第二段", "甲\n乙"],
-        ["经济发展", "序号", "PM2.5 浓度"],
+        ["经济发展", "序 号", "PM2.5 浓度"],
     ]
 
 
@@ -122,8 +122,11 @@ def test_article_container_is_preferred_over_the_body(tmp_path: Path) -> None:
 
 
 def test_header_inside_an_article_is_kept(tmp_path: Path) -> None:
-    body = "<article><header><h1>考核办法</h1></header><p>正文内容。</p></article><footer>页脚</footer>"
+    article = "<header><h1>考核办法</h1></header><p>正文内容。</p>"
+    body = f"<header>网站</header><article>{article}</article><footer>页脚</footer>"
     assert texts(write_page(tmp_path, body)) == ["考核办法", "正文内容。"]
+    body = f'<header>网站</header><div class="news_content">{article}</div>'
+    assert texts(write_page(tmp_path, body, name="div.html")) == ["考核办法", "正文内容。"]
 
 
 def test_a_form_wrapping_the_whole_page_is_kept(tmp_path: Path) -> None:

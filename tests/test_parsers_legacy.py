@@ -14,7 +14,7 @@ import pytest
 from ingest.errors import ConverterMissing, ParseError
 from parsers import docx_parser, legacy_parser
 from parsers.document import Document, Table
-from parsers.legacy_parser import check_ole2, find_soffice, has_directory_entry, parse, summarise
+from parsers.legacy_parser import check_ole2, directory_entry, find_soffice, parse, summarise
 
 _END, _FREE = 0xFFFFFFFE, 0xFFFFFFFF
 needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not on PATH")
@@ -160,10 +160,28 @@ def test_encrypted_docx_is_reported_before_libreoffice(tmp_path: Path, monkeypat
     assert (caught.value.problem, caught.value.hint) == ("password-protected Word document", "save an unprotected copy")
 
 
+@pytest.mark.slow
+def test_password_protected_doc_is_reported_before_libreoffice(
+    word_files: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = bytearray(word_files[1].read_bytes())
+    entry = directory_entry(bytes(data), "WordDocument")
+    assert entry is not None
+    (start_sector,) = struct.unpack_from("<I", data, entry + 116)
+    fib = (start_sector + 1) * 512
+    assert struct.unpack_from("<H", data, fib) == (0xA5EC,)
+    data[fib + 11] |= 0x01  # FIB flags word at 0x0A: fEncrypted is bit 8
+    path = tmp_path / "protected.doc"
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(subprocess, "Popen", _never_called)
+    with pytest.raises(ParseError, match="password-protected Word document"):
+        parse(path)
+
+
 def test_stream_names_in_document_text_are_not_directory_entries() -> None:
     name = "EncryptedPackage\0".encode("utf-16-le")
-    assert has_directory_entry(ole2(["EncryptedPackage"]), "EncryptedPackage")
-    assert not has_directory_entry(ole2(["WordDocument"], tail=b"x" + name + b"\0" * 200), "EncryptedPackage")
+    assert directory_entry(ole2(["WordDocument", "EncryptedPackage"]), "EncryptedPackage") == 1024 + 2 * 128
+    assert directory_entry(ole2(["WordDocument"], tail=b"x" + name + b"\0" * 200), "EncryptedPackage") is None
     check_ole2(Path("x.doc"), ole2(["WordDocument"], tail=name * 4))  # only mentioned: no error
 
 
