@@ -50,6 +50,7 @@ DOC_NO = regex.compile(
     r"(?P<code>\p{Han}{1,12}?)\s*" + BR_L + r"\s*(?P<year>(?:19|20)\d{2})\s*" + BR_R
     + r"\s*(?:字\s*)?(?:第\s*)?(?P<seq>\d{1,5})\s*号"
 )  # fmt: skip
+NUMBER_LABEL = regex.compile(r"^(?:发文字号|文\s*号)\s*[：:]\s*")  # web pages label it
 SIGNER = regex.compile(r"签\s*发\s*人\s*[：:]\s*(?P<names>.+)$")
 COPY_NO = regex.compile(r"^\d{6}$")
 SECRET = regex.compile(r"^(绝\s*密|机\s*密|秘\s*密)\s*(?:★\s*\S+)?$")
@@ -93,7 +94,7 @@ def extract_metadata(document: Document) -> Metadata:
     """The notice's GB/T 9704 elements; fields it cannot find stay as the document had them."""
     lines = _lines(document)
     title = _title(lines)
-    number = _doc_number(_header_zone(lines))
+    number = _doc_number(lines)
     issuers = _issuers(lines)
     printed_by, printed_date = _printed(_tail_zone(lines))
     found = {
@@ -163,8 +164,8 @@ def _header_zone(lines: list[str]) -> list[str]:
 
 
 def _body_start(lines: list[str]) -> int:
-    span = _title_span(lines)
-    return span[1] if span else len(_header_zone(lines))
+    end = _title_end(lines)
+    return end if end is not None else len(_header_zone(lines))
 
 
 def _tail_zone(lines: list[str]) -> list[str]:
@@ -221,8 +222,11 @@ def _split_list(text: str) -> list[str]:
 
 
 def _match_doc_number(line: str) -> DocNumber | None:
-    """A 发文字号 when it is the whole line (a 签发人 beside it allowed)."""
+    """A 发文字号 when it is the whole line (a 签发人 beside it, a label or parentheses around it allowed)."""
     text = unicodedata.normalize("NFKC", SIGNER.sub("", line)).replace("\u3014", "〔").strip()
+    text = NUMBER_LABEL.sub("", text)
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
     match = DOC_NO.search(text)
     if not match or (text[: match.start()] + text[match.end() :]).strip():
         return None
@@ -230,8 +234,22 @@ def _match_doc_number(line: str) -> DocNumber | None:
     return DocNumber(code=code, year=int(match["year"]), seq=int(match["seq"]))
 
 
-def _doc_number(header: list[str]) -> DocNumber | None:
-    return next((number for line in header if (number := _match_doc_number(line))), None)
+def _doc_number(lines: list[str]) -> DocNumber | None:
+    """The 文号 of the 版头, or of the line right below the title (web pages: `（国办发〔2023〕5号）`)."""
+    number = next((number for line in _header_zone(lines) if (number := _match_doc_number(line))), None)
+    span = _title_span(lines)
+    if number or not span or span[1] >= len(lines):
+        return number
+    return _match_doc_number(lines[span[1]])
+
+
+def _title_end(lines: list[str]) -> int | None:
+    """Index of the first line after the title and a 文号 printed right below it."""
+    span = _title_span(lines)
+    if not span:
+        return None
+    below = span[1] < len(lines) and _match_doc_number(lines[span[1]])
+    return span[1] + 1 if below else span[1]
 
 
 def _organs(text: str) -> list[str] | None:
@@ -291,11 +309,11 @@ def _title(lines: list[str]) -> str | None:
 
 def _recipients(lines: list[str]) -> list[str]:
     """主送机关: a colon-ended list of organs right below the title (it may wrap)."""
-    span = _title_span(lines)
-    if not span:
+    start = _title_end(lines)
+    if start is None:
         return []
     for count in (1, 2, 3):
-        text = _squeeze(join_wrapped(lines[span[1] : span[1] + count]))
+        text = _squeeze(join_wrapped(lines[start : start + count]))
         if text.endswith(("：", ":")):
             items = _split_list(text[:-1])
             return items if items and all(len(i) <= 30 and ADDRESSEE.search(i) for i in items) else []

@@ -158,6 +158,13 @@ def test_doc_number_variants(line: str, normalised: str) -> None:
     assert meta.title == TITLE
 
 
+@pytest.mark.parametrize("line", ["（国办发〔2023〕5号）", "国办发〔2023〕5号", "发文字号：国办发〔2023〕5号"])
+def test_web_page_number_right_below_the_title(line: str) -> None:
+    meta = extract_metadata(document([TITLE, line, *BODY]))
+    assert meta.doc_number == "国办发〔2023〕5号"
+    assert meta.recipients == ["各镇党委", "政府"]
+
+
 def test_chinese_numeral_date_after_signature() -> None:
     lines = [*HEADER, TITLE, *BODY, "柞水县考核委员会办公室", "二〇二二年三月二十一日"]
     meta = extract_metadata(document(lines))
