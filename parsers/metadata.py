@@ -4,7 +4,8 @@ Only paragraph text is read (plus tiny layout tables, where Word files often put
 joint 发文机关标志 or the 版记), as a list of non-empty lines in reading order:
 
 * 版头 (header zone): the lines before the title: 发文机关标志, 发文字号, 签发人.
-  The 发文字号 is taken from here only, since bodies cite other documents' numbers.
+  The 发文字号 is taken from here only, since bodies cite other documents' numbers
+  (web pages print it as a line right below the title instead, which is accepted too).
 * title, then the 主送机关 line right below it.
 * the 成文日期: the first standalone date after the title, preferably right below
   the 发文机关署名; the 附件说明 sits just above the signature.
