@@ -1,0 +1,512 @@
+"""Department (unit) names: split owner cells, detect the region, resolve names per region.
+
+Three layers, applied in this order:
+
+* ``split_units`` turns an owner cell (``县乡村振兴局、财政局等牵头部门``) into mentions; it is pure
+  text work (separators, prefix elision, co-location in parentheses, the open-ended ``等…`` tail).
+* ``detect_region`` finds the county/district a document belongs to.
+* ``DepartmentRegistry.resolve`` maps one name to its canonical form **for a region**: exact
+  canonical name, then alias (jurisdiction-scoped rows win over general ones), then the region's
+  roster, then normalising rules (DOMAIN §4.2). It never merges two units on a guess.
+
+Regions are written with their suffix (``佳县``, ``柞水县``, ``南郑区``): a one-character stem such
+as ``佳`` is ambiguous, and the suffix records whether unit names start with 县 or 区.
+Canonical names are stored at county level (``县财政局``) and re-levelled on output
+(``区财政局`` in a district).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Literal
+
+import regex
+from pydantic import BaseModel
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).parent / "data"
+ALIASES_TSV = DATA_DIR / "dept-aliases.tsv"
+ROSTERS_TSV = DATA_DIR / "rosters.tsv"
+REGIONS_TSV = DATA_DIR / "regions.tsv"
+
+Via = Literal["exact", "alias", "rule", "roster", "unresolved"]
+SpecialOwner = Literal["related_units", "assessee"]
+
+SPECIAL_OWNERS: dict[str, SpecialOwner] = {
+    "相关单位": "related_units",
+    "相关部门": "related_units",
+    "有关单位": "related_units",
+    "有关部门": "related_units",
+    "各相关单位": "related_units",
+    "各相关部门": "related_units",
+    "被考核单位": "assessee",
+    "各被考核单位": "assessee",
+}
+
+
+class UnitMention(BaseModel):
+    """One unit in an owner cell. ``text`` has the elided prefix re-attached and no parenthesis."""
+
+    text: str
+    as_written: str
+    also_known_as: str | None = None  # co-located name from the parenthesis: 县政府办（信访局） → 县信访局
+    position: int  # 1-based; position 1 leads when several units share a task (DOMAIN §2.6)
+    special: SpecialOwner | None = None  # 相关单位 / 被考核单位: an owner that is not a department
+
+
+class UnitList(BaseModel):
+    """An owner cell split into mentions, plus what its trailing ``等…`` words said."""
+
+    mentions: list[UnitMention]
+    open_ended: bool = False  # the list ended with 等: more units than those named
+    tail: str | None = None  # the stripped trailing words, e.g. 等牵头部门
+    all_lead: bool = False  # 等牵头部门: every listed unit leads, not only the first
+
+
+class Resolution(BaseModel):
+    canonical: str
+    resolved: bool
+    via: Via
+
+
+class AliasRecord(BaseModel):
+    canonical: str
+    alias: str
+    region: str | None
+    kind: str  # abbreviation | typo | co-location | prefix-elision | expansion | succession
+    evidence: str
+
+
+class Succession(BaseModel):
+    """A predecessor body and its successor (a reform, not a synonym: scope may change)."""
+
+    predecessor: str
+    successor: str
+    partial: bool = False
+    evidence: str = ""
+
+
+# --- splitting owner cells -------------------------------------------------------------------
+
+_OPEN = "（(【["
+_CLOSE = "）)】]"
+_SEPARATORS = frozenset("、，,;；\n\r\t \u3000")
+_OPEN_TAIL = regex.compile(r"等(?:(?:相关|有关|其他|其它)?(?:牵头|责任|配合)?(?:部门|单位))?$")
+_JUNK = "*＊\"“”'‘’。.:："
+_LEVEL_PREFIX = regex.compile(r"^(?:中共|共青团|团)?(?P<level>县|区|市|旗)(?P<party>委)?")
+_HAS_PREFIX = regex.compile(r"^(?:中共|共青团|团|国家|中国|国网|省|县|区|市|旗)")
+_UNIT_SUFFIX = regex.compile(r"(?:局|办|委|部|中心|段|院|站|所|队|会|社|馆|处|办公室)$")
+_PARTY_ORGANS = regex.compile(r"^(?:组织部|宣传部|统战部|政法委|编办|深改办|巡察办|督查办|史志办|党校|办公室|办)$")
+_ELIDED_MAX_LEN = 6  # 财政局, 政府办, 经办中心: longer chunks (榆佳经济技术开发区…) carry their own name
+
+
+def _raw_chunks(text: str) -> Iterator[str]:
+    """Split on separators outside parentheses."""
+    depth, current = 0, []
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(depth - 1, 0)
+        if depth == 0 and char in _SEPARATORS:
+            if current:
+                yield "".join(current)
+            current = []
+        else:
+            current.append(char)
+    if current:
+        yield "".join(current)
+
+
+def split_colocation(name: str) -> tuple[str, str | None]:
+    """``县政府办（信访局）`` → (``县政府办``, ``信访局``); a name without parenthesis → (name, None)."""
+    match = regex.match(r"^(?P<main>[^（(【\[]+)[（(【\[](?P<inner>[^）)】\]]+)[）)】\]]$", name)
+    if not match:
+        return name, None
+    return match["main"], match["inner"]
+
+
+def _prefix_of(name: str) -> str | None:
+    """The jurisdiction prefix a following elided item inherits: ``县`` or ``县委`` (party organs)."""
+    match = _LEVEL_PREFIX.match(name)
+    if not match:
+        return None
+    return match["level"] + ("委" if match["party"] else "")
+
+
+def _needs_prefix(chunk: str) -> bool:
+    return (
+        len(chunk) <= _ELIDED_MAX_LEN
+        and not _HAS_PREFIX.match(chunk)
+        and bool(_UNIT_SUFFIX.search(chunk))
+        and not regex.search(r"[镇乡区]|街道", chunk)
+    )
+
+
+def _attach(chunk: str, prefix: str | None) -> str:
+    if prefix is None or not _needs_prefix(chunk):
+        return chunk
+    if prefix.endswith("委") and not _PARTY_ORGANS.match(chunk):
+        prefix = prefix[:-1]  # 县委办 政府办 → 县政府办
+    return prefix + chunk
+
+
+def _strip_tail(chunks: list[str]) -> str | None:
+    """Remove the trailing 等… words from the last chunk in place; return them."""
+    while chunks:
+        match = _OPEN_TAIL.search(chunks[-1])
+        if not match:
+            return None
+        chunks[-1] = chunks[-1][: match.start()]
+        if not chunks[-1]:
+            chunks.pop()
+        return match.group()
+    return None
+
+
+def parse_unit_list(cell_text: str) -> UnitList:
+    """Split an owner cell into unit mentions (DOMAIN §2.6) and record an open-ended ``等…`` tail."""
+    chunks = [chunk.strip(_JUNK) for chunk in _raw_chunks(cell_text)]
+    chunks = [chunk for chunk in chunks if chunk]
+    tail = _strip_tail(chunks)
+    mentions: list[UnitMention] = []
+    prefix: str | None = None
+    for chunk in chunks:
+        position = len(mentions) + 1
+        if chunk in SPECIAL_OWNERS:
+            mentions.append(UnitMention(text=chunk, as_written=chunk, position=position, special=SPECIAL_OWNERS[chunk]))
+            continue
+        main, inner = split_colocation(chunk)
+        text = _attach(main, prefix)
+        prefix = _prefix_of(text) or prefix
+        aka = _attach(inner, _prefix_of(text)) if inner else None
+        mentions.append(UnitMention(text=text, as_written=chunk, also_known_as=aka, position=position))
+    return UnitList(
+        mentions=mentions,
+        open_ended=tail is not None,
+        tail=tail,
+        all_lead=tail is not None and "牵头" in tail,
+    )
+
+
+def split_units(cell_text: str) -> list[UnitMention]:
+    """The mentions of :func:`parse_unit_list` (use that one to see whether the list was open-ended)."""
+    return parse_unit_list(cell_text).mentions
+
+
+# --- regions ---------------------------------------------------------------------------------
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+@functools.cache
+def known_regions() -> tuple[str, ...]:
+    """County-level names from ``data/regions.tsv`` (with suffix), longest first."""
+    names = {row["region"] for row in _read_tsv(REGIONS_TSV)}
+    return tuple(sorted(names, key=lambda name: (-len(name), name)))
+
+
+def canonical_region(region: str | None) -> str | None:
+    """``柞水`` → ``柞水县``, ``南郑`` → ``南郑区``; a known or unknown full name is kept as given."""
+    if not region or not region.strip():
+        return None
+    region = region.strip()
+    if region in known_regions():
+        return region
+    for suffix in "县区市旗":
+        if region + suffix in known_regions():
+            return region + suffix
+    return region
+
+
+_STOP_FIRST = "全各本我该市县区省经由对在驻"
+_ISSUER_LINE = regex.compile(
+    rf"(?m)^[ \t\u3000]*(?:中共)?(?P<name>[^\P{{Han}}{_STOP_FIRST}]\p{{Han}}{{0,3}}?(?:县|区|旗))"
+    r"(?:委|人民政府|考核委员会|委员会|目标责任考核)"
+)
+_NOT_AFTER_REGION = "域级直"  # 最佳县域… is 最佳 + 县域, not 佳县
+
+
+def detect_region(text: str, known: Iterable[str] | None = None) -> str | None:
+    """The county/district a document belongs to, with its suffix (``宁陕县``), or None.
+
+    Known names (``data/regions.tsv`` plus ``known``) are counted in the text and the most frequent
+    wins (ties: the earliest). An unknown county counts only when the document names it as an
+    issuer at the start of a line (``中共X县委…``, ``X县人民政府…``, ``X县考核委员会…``), so ``全县``,
+    ``县直`` or ``市考`` never match.
+    """
+    names = set(known_regions()) | set(known or ())
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for name in names:
+        for match in regex.finditer(rf"{regex.escape(name)}(?![{_NOT_AFTER_REGION}])", text):
+            counts[name] += 1
+            first_seen.setdefault(name, match.start())
+    if counts:
+        return max(counts, key=lambda name: (counts[name], -first_seen[name]))
+    issuer = _ISSUER_LINE.search(text)
+    return issuer["name"] if issuer else None
+
+
+# --- the registry ----------------------------------------------------------------------------
+
+# DOMAIN §4.2 rule 4, short form → full form. Only expanded, never shortened: a full name is
+# unambiguous, a short one may be scoped (县发改局), and scoped aliases stop resolution anyway.
+_SHORT_TO_FULL: tuple[tuple[str, str], ...] = (
+    ("发改局", "发展和改革局"), ("人社局", "人力资源和社会保障局"), ("住建局", "住房和城乡建设局"),
+    ("文旅局", "文化和旅游局"), ("卫健局", "卫生健康局"), ("教体局", "教育和体育局"),
+    ("教育体育局", "教育和体育局"), ("市场监管局", "市场监督管理局"), ("市监局", "市场监督管理局"),
+    ("医保局", "医疗保障局"), ("城管局", "城市管理局"), ("交通局", "交通运输局"), ("应急局", "应急管理局"),
+    ("退役军人局", "退役军人事务局"), ("审批服务局", "行政审批服务局"), ("审批局", "行政审批服务局"),
+    ("自然资源规划局", "自然资源和规划局"), ("经贸局", "经济贸易局"), ("工信局", "工业和信息化局"),
+    ("科协", "科学技术协会"), ("妇联", "妇女联合会"), ("残联", "残疾人联合会"), ("工商联", "工商业联合会"),
+    ("文联", "文学艺术界联合会"), ("计生协会", "计划生育协会"), ("供销社", "供销合作社联合社"),
+    ("武装部", "人民武装部"), ("人武部", "人民武装部"), ("编办", "机构编制委员会办公室"),
+    ("机关工委", "直属机关工作委员会"), ("直属机关工委", "直属机关工作委员会"),
+    ("深改办", "全面深化改革委员会办公室"), ("政法委", "政法委员会"), ("统战部", "统一战线工作部"),
+    ("农机中心", "农业机械化服务中心"),
+)  # fmt: skip
+_RENMIN = (
+    ("人民政府", "政府"), ("人民法院", "法院"), ("人民检察院", "检察院"), ("人民代表大会常务委员会", "人大常委会"),
+)  # fmt: skip
+_BRACKETS = str.maketrans({"(": "（", ")": "）", "【": "（", "】": "）", "[": "（", "]": "）"})
+_RULE_DEPTH = 3
+
+
+class _Scoped:
+    """Marker: the alias exists, but only for other regions."""
+
+
+_SCOPED = _Scoped()
+_Hit = tuple[str, Via] | _Scoped | None
+_Candidate = tuple[str, str | None, str]  # (key, region, level)
+
+
+def _clean(name: str) -> str:
+    return regex.sub(r"\s+", "", name).strip(_JUNK).translate(_BRACKETS)
+
+
+def _level_key(name: str, city_level: bool = False) -> tuple[str, str]:
+    """Map a leading 区/旗 (市 in a county-level city) to 县: canonical names are county-level."""
+    levels = "区旗市" if city_level else "区旗"
+    match = regex.match(rf"^(团)?([{levels}])(?!域)", name)
+    if not match:
+        return name, "县"
+    return name[: match.start(2)] + "县" + name[match.end(2) :], match[2]
+
+
+def _relevel(canonical: str, level: str) -> str:
+    if level == "县":
+        return canonical
+    return regex.sub(r"^(团|共青团)?县", lambda match: (match[1] or "") + level, canonical, count=1)
+
+
+def _explicit_place(name: str) -> str | None:
+    """The region a name spells out itself: 中共柞水县委组织部 → 柞水县."""
+    bare = regex.sub(r"^(?:中共|中国共产党|共青团)", "", _clean(name))
+    return next((place for place in known_regions() if bare.startswith(place) and bare != place), None)
+
+
+class DepartmentRegistry:
+    """Canonical unit names per region: alias rows (``data/dept-aliases.tsv``) plus rosters."""
+
+    def __init__(self, records: Iterable[AliasRecord] = ()) -> None:
+        self.records: list[AliasRecord] = []
+        self._canonical: dict[str, str] = {}
+        self._aliases: dict[str, dict[str | None, str]] = {}
+        self._templates: list[tuple[regex.Pattern[str], str]] = []
+        self._successions: dict[str, Succession] = {}
+        self._rosters: dict[str, dict[str, str]] = {}
+        for record in records:
+            self.add(record)
+
+    @classmethod
+    def from_tsv(cls, path: Path = ALIASES_TSV, rosters: Path | None = ROSTERS_TSV) -> DepartmentRegistry:
+        """Load alias rows (columns canonical, alias, region, kind, where_seen) and optional rosters."""
+        registry = cls()
+        for row in _read_tsv(path):
+            for alias in row["alias"].split(" / "):  # succession rows list merged predecessors
+                record = AliasRecord(
+                    canonical=row["canonical"],
+                    alias=alias.strip(),
+                    region=canonical_region(row.get("region")),
+                    kind=row.get("kind") or "abbreviation",
+                    evidence=row.get("where_seen", ""),
+                )
+                registry.add(record)
+        if rosters is not None:
+            for row in _read_tsv(rosters):
+                registry.add_roster(row["region"], [row["name"]], year=int(row["year"]))
+        return registry
+
+    def add(self, record: AliasRecord) -> None:
+        self.records.append(record)
+        if "XX" in record.alias:
+            pattern = regex.escape(_clean(record.alias)).replace("XX", r"(?P<x>\p{Han}{1,8}?)")
+            self._templates.append((regex.compile(f"^{pattern}$"), record.canonical))
+            return
+        canonical_key, _ = _level_key(_clean(record.canonical))
+        self._canonical.setdefault(canonical_key, record.canonical)
+        alias_key, _ = _level_key(_clean(record.alias))
+        if record.kind == "succession":
+            predecessor = regex.sub(r"（.*?）$", "", _clean(record.alias))
+            partial = "partial" in record.evidence
+            # a predecessor is a real body of its own era (县扶贫局 in 2019), never an alias of its successor
+            self._canonical.setdefault(_level_key(predecessor)[0], predecessor)
+            self._successions[_level_key(predecessor)[0]] = Succession(
+                predecessor=predecessor, successor=record.canonical, partial=partial, evidence=record.evidence
+            )
+            return
+        self._aliases.setdefault(alias_key, {})[record.region] = record.canonical
+
+    def add_roster(self, region: str, names: Iterable[str], year: int | None = None) -> None:
+        """Names assessed in ``region`` (e.g. seed 000 附件5); ``year`` is kept for provenance only."""
+        roster = self._rosters.setdefault(canonical_region(region) or region, {})
+        for name in names:
+            key, _ = _level_key(_clean(name))
+            roster.setdefault(key, _clean(name))
+
+    def names(self) -> set[str]:
+        """Every surface form the registry knows (canonical, aliases, rosters, predecessors)."""
+        out = set(self._canonical.values())
+        out.update(record.alias for record in self.records if "XX" not in record.alias)
+        out.update(name for roster in self._rosters.values() for name in roster.values())
+        out.update(succession.predecessor for succession in self._successions.values())
+        return {_clean(name) for name in out}
+
+    def _lookup(self, key: str, region: str | None) -> _Hit:
+        if key in self._canonical:
+            return self._canonical[key], "exact"
+        scoped = self._aliases.get(key)
+        if scoped:
+            if region in scoped:
+                return scoped[region], "alias"
+            if None in scoped:
+                return scoped[None], "alias"
+            return _SCOPED
+        for pattern, canonical in self._templates:
+            match = pattern.match(key)
+            if match:
+                return canonical.replace("XX", match["x"]), "alias"
+        roster = self._rosters.get(region or "")
+        if roster and key in roster:
+            return roster[key], "roster"
+        return None
+
+    def resolve(self, name: str, region: str | None = None) -> Resolution:
+        """Canonical form of ``name`` in ``region``; unknown names come back as written, unresolved.
+
+        A place spelled out in the name wins over ``region`` (宁陕县财政局 in a 柞水 document is
+        宁陕's bureau). A co-located pair not in the registry resolves to its housing unit.
+        """
+        found = self._resolve_known(name, region)
+        if found is not None:
+            return found
+        main, inner = split_colocation(_clean(name))
+        if inner and not self._is_scoped(name, region):
+            return self.resolve(main, region)
+        return Resolution(canonical=regex.sub(r"\s+", "", name), resolved=False, via="unresolved")
+
+    def resolve_mention(self, mention: UnitMention, region: str | None = None) -> Resolution | None:
+        """Resolve a split mention (co-location included); None for 相关单位 / 被考核单位."""
+        if mention.special:
+            return None
+        if mention.also_known_as:
+            inner = split_colocation(_clean(mention.as_written))[1]
+            forms = (f"{mention.text}（{inner}）", f"{mention.text}（{mention.also_known_as}）")
+            for composite in dict.fromkeys(forms):
+                found = self._resolve_known(composite, region)
+                if found is not None:
+                    return found
+        resolution = self.resolve(mention.text, region)
+        if not resolution.resolved and mention.as_written != mention.text:
+            # prefix elision guessed wrong (经办中心 is not 县经办中心): the cell's own words decide
+            as_written = self.resolve(mention.as_written, region)
+            return as_written if as_written.resolved else resolution
+        return resolution
+
+    def _is_scoped(self, name: str, region: str | None) -> bool:
+        region = _explicit_place(name) or canonical_region(region)
+        return isinstance(self._lookup(_level_key(_clean(name))[0], region), _Scoped)
+
+    def _resolve_known(self, name: str, region: str | None) -> Resolution | None:
+        region = _explicit_place(name) or canonical_region(region)
+        key, level = _level_key(_clean(name), city_level=bool(region and region.endswith("市")))
+        hit = self._lookup(key, region)
+        if isinstance(hit, tuple):
+            return Resolution(canonical=_relevel(hit[0], level), resolved=True, via=hit[1])
+        if hit is None:
+            ruled = self._resolve_by_rules((key, region, level))
+            if isinstance(ruled, str):
+                return Resolution(canonical=ruled, resolved=True, via="rule")
+        return None
+
+    def successor(self, name: str, region: str | None = None) -> Succession | None:
+        """The body that replaced ``name`` in a reform (县扶贫局 → 县乡村振兴局); not an alias."""
+        place = _explicit_place(name) or canonical_region(region)
+        key, level = _level_key(_clean(name))
+        if place and key.startswith(place):
+            key, level = "县" + key[len(place) :], place[-1]
+        succession = self._successions.get(key)
+        if succession is None:
+            return None
+        return succession.model_copy(
+            update={
+                "predecessor": _relevel(succession.predecessor, level),
+                "successor": _relevel(succession.successor, level),
+            }
+        )
+
+    def _resolve_by_rules(self, start: _Candidate) -> str | _Scoped | None:
+        """Breadth-first over the §4.2 rewrites; the first registry hit wins, a scoped alias stops."""
+        seen = {start[:2]}
+        frontier = [start]
+        for _ in range(_RULE_DEPTH):
+            next_frontier: list[_Candidate] = []
+            for candidate in (new for old in frontier for new in _rewrites(old)):
+                if candidate[:2] in seen:
+                    continue
+                seen.add(candidate[:2])
+                hit = self._lookup(candidate[0], candidate[1])
+                if isinstance(hit, _Scoped):
+                    return hit
+                if hit is not None:
+                    return _relevel(hit[0], candidate[2])
+                next_frontier.append(candidate)
+            frontier = next_frontier
+        return None
+
+
+def _rewrites(candidate: _Candidate) -> Iterator[_Candidate]:
+    """DOMAIN §4.2 rules 1–4 as one-step rewrites of a county-level key."""
+    key, region, level = candidate
+    if key.startswith(("中共", "中国共产党")):
+        yield regex.sub(r"^(?:中共|中国共产党)", "", key), region, level
+    for place in (*known_regions(), *([region] if region else [])):
+        if key.startswith(place) and len(key) > len(place):
+            yield "县" + key[len(place) :], place, place[-1] if place[-1] in "区旗市" else "县"
+    for full, short in _RENMIN:
+        if full in key:
+            yield key.replace(full, short), region, level
+    if "办公室" in key:
+        yield key.replace("办公室", "办"), region, level
+    elif key.endswith("办"):
+        yield key + "公室", region, level
+    for short, full in _SHORT_TO_FULL:
+        if key.endswith(short) and not key.endswith(full):
+            yield key[: -len(short)] + full, region, level
+
+
+@functools.cache
+def default_registry() -> DepartmentRegistry:
+    """The bundled registry: ``data/dept-aliases.tsv`` plus ``data/rosters.tsv``."""
+    return DepartmentRegistry.from_tsv()
