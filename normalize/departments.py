@@ -259,22 +259,7 @@ def detect_region(text: str, known: Iterable[str] | None = None) -> str | None:
 
 # --- the registry ----------------------------------------------------------------------------
 
-# DOMAIN §4.2 rule 4, short form → full form. Only expanded, never shortened: a full name is
-# unambiguous, a short one may be scoped (县发改局), and scoped aliases stop resolution anyway.
-_SHORT_TO_FULL: tuple[tuple[str, str], ...] = (
-    ("发改局", "发展和改革局"), ("人社局", "人力资源和社会保障局"), ("住建局", "住房和城乡建设局"),
-    ("文旅局", "文化和旅游局"), ("卫健局", "卫生健康局"), ("教体局", "教育和体育局"),
-    ("教育体育局", "教育和体育局"), ("市场监管局", "市场监督管理局"), ("市监局", "市场监督管理局"),
-    ("医保局", "医疗保障局"), ("城管局", "城市管理局"), ("交通局", "交通运输局"), ("应急局", "应急管理局"),
-    ("退役军人局", "退役军人事务局"), ("审批服务局", "行政审批服务局"), ("审批局", "行政审批服务局"),
-    ("自然资源规划局", "自然资源和规划局"), ("经贸局", "经济贸易局"), ("工信局", "工业和信息化局"),
-    ("科协", "科学技术协会"), ("妇联", "妇女联合会"), ("残联", "残疾人联合会"), ("工商联", "工商业联合会"),
-    ("文联", "文学艺术界联合会"), ("计生协会", "计划生育协会"), ("供销社", "供销合作社联合社"),
-    ("武装部", "人民武装部"), ("人武部", "人民武装部"), ("编办", "机构编制委员会办公室"),
-    ("机关工委", "直属机关工作委员会"), ("直属机关工委", "直属机关工作委员会"),
-    ("深改办", "全面深化改革委员会办公室"), ("政法委", "政法委员会"), ("统战部", "统一战线工作部"),
-    ("农机中心", "农业机械化服务中心"),
-)  # fmt: skip
+SHORT_FORMS_TSV = DATA_DIR / "short-forms.tsv"  # DOMAIN §4.2 rule 4: 发改局 → 发展和改革局 …
 _RENMIN = (
     ("人民政府", "政府"), ("人民法院", "法院"), ("人民检察院", "检察院"), ("人民代表大会常务委员会", "人大常委会"),
 )  # fmt: skip
@@ -486,6 +471,13 @@ class DepartmentRegistry:
         return None
 
 
+@functools.cache
+def _short_forms() -> tuple[tuple[str, str], ...]:
+    """Short → full forms. Only expanded, never shortened: a full name is unambiguous, a short one
+    may be scoped (县发改局), and a scoped alias stops resolution before any rewrite."""
+    return tuple((row["short"], row["full"]) for row in _read_tsv(SHORT_FORMS_TSV))
+
+
 def _rewrites(candidate: _Candidate) -> Iterator[_Candidate]:
     """DOMAIN §4.2 rules 1–4 as one-step rewrites of a county-level key."""
     key, region, level = candidate
@@ -501,7 +493,7 @@ def _rewrites(candidate: _Candidate) -> Iterator[_Candidate]:
         yield key.replace("办公室", "办"), region, level
     elif key.endswith("办"):
         yield key + "公室", region, level
-    for short, full in _SHORT_TO_FULL:
+    for short, full in _short_forms():
         if key.endswith(short) and not key.endswith(full):
             yield key[: -len(short)] + full, region, level
 
