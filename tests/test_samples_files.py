@@ -1,0 +1,153 @@
+"""The committed sample notices: present, recognised, and holding the tables they claim.
+
+The cross-format comparison of parsed content lives elsewhere; these tests read the files
+with python-docx and plain string handling only, so they stay independent of the parsers.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLES
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+
+from parsers.detect import detect_format
+
+MAIN = "佳县2020年度目标责任考核指标"
+ZHASHUI = "柞水县2022年度考核指标申报通知"
+RULES = "柞水县年度目标责任考核工作办法"
+
+# fmt: off
+DETECTED = (
+    (f"{MAIN}.docx", "docx"),
+    (f"{MAIN}.pdf", "pdf"),
+    (f"{MAIN}.txt", "txt"),
+    (f"{MAIN}.html", "html"),
+    (f"{MAIN}.doc", "doc"),
+    (f"{ZHASHUI}.html", "html"),
+    (f"{ZHASHUI}.txt", "txt"),
+    (f"{RULES}.docx", "docx"),
+    (f"{RULES}.wps", "wps"),
+)
+# table index → (rows incl. header, columns): 市考 48+1, 负面清单 40+1, two towns, three departments
+MAIN_TABLE_SHAPES = ((49, 3), (41, 4), (21, 3), (21, 3), (15, 3), (14, 3), (12, 3))
+# fmt: on
+
+
+@pytest.mark.parametrize(("name", "fmt"), DETECTED)
+def test_sample_is_detected_as_its_format(name: str, fmt: str) -> None:
+    path = SAMPLES / name
+    with path.open("rb") as f:
+        head = f.read(8192)
+    assert detect_format(path, head) == fmt
+
+
+def test_samples_stay_small_and_documented() -> None:
+    files = [p for p in SAMPLES.iterdir() if p.is_file()]
+    assert {name for name, _ in DETECTED} | {"README.md"} == {p.name for p in files}
+    assert sum(p.stat().st_size for p in files) < 2_000_000
+
+
+@pytest.fixture(scope="module")
+def main_docx():  # type: ignore[no-untyped-def]
+    return open_docx(str(SAMPLES / f"{MAIN}.docx"))
+
+
+def test_main_docx_table_shapes(main_docx) -> None:  # type: ignore[no-untyped-def]
+    shapes = tuple((len(t.rows), len(t.columns)) for t in main_docx.tables)
+    assert shapes == MAIN_TABLE_SHAPES
+
+
+def test_main_docx_merges_are_real(main_docx) -> None:  # type: ignore[no-untyped-def]
+    city = main_docx.tables[0]
+    # 6 category cells start a vertical merge; the 固定资产投资 row inherits its owner from the row above.
+    first_cells = [row._tr.findall(qn("w:tc"))[0] for row in city.rows]
+    assert sum(1 for tc in first_cells if _vmerge(tc) == "restart") == 6
+    assert _vmerge(city.rows[2]._tr.findall(qn("w:tc"))[2]) == "continue"
+    assert city.cell(2, 2).text == city.cell(1, 2).text == "县发展改革和科技局"
+    assert city.cell(2, 1).text == "全社会固定资产投资增长12%（6分）"
+    # 合计 spans 类别 + 考核内容 in every department table.
+    for table in main_docx.tables[4:]:
+        last = table.rows[-1]._tr.findall(qn("w:tc"))
+        assert len(last) == 2 and last[0].find(qn("w:tcPr")).find(qn("w:gridSpan")).get(qn("w:val")) == "2"
+        assert table.rows[-1].cells[-1].text == "100"
+
+
+def test_main_docx_header_rows_repeat(main_docx) -> None:  # type: ignore[no-untyped-def]
+    for table in main_docx.tables:
+        flags = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows]
+        assert flags[0] and not any(flags[1:])
+
+
+def test_main_docx_points_match_the_seed(main_docx) -> None:  # type: ignore[no-untyped-def]
+    negative = main_docx.tables[1]
+    deductions = [row.cells[3].text for row in negative.rows[1:]]
+    assert deductions.count("-1.5") == 2 and deductions.count("-0.5") == 37 and deductions[-1] == ""
+    assert negative.rows[-1].cells[2].text == "相关单位"
+    for table in main_docx.tables[4:]:
+        assert sum(int(row.cells[2].text) for row in table.rows[1:-1]) == 100
+
+
+def _vmerge(tc) -> str | None:  # type: ignore[no-untyped-def]
+    properties = tc.find(qn("w:tcPr"))
+    merge = None if properties is None else properties.find(qn("w:vMerge"))
+    if merge is None:
+        return None
+    return merge.get(qn("w:val")) or "continue"
+
+
+def _seed002_rows(text: str) -> list[list[str]]:
+    """Rows of a seed-002 style table: a row starts at a TAB line after a blank line."""
+    rows: list[list[str]] = []
+    blank_before = True
+    for line in text.split("\n"):
+        if line.startswith("\t"):
+            if blank_before:
+                rows.append([])
+            rows[-1].append(line[1:])
+        blank_before = line == ""
+    return rows
+
+
+def test_main_txt_has_the_48_city_rows_in_seed_layout() -> None:
+    text = (SAMPLES / f"{MAIN}.txt").read_text(encoding="utf-8")
+    section = text.split("\n2020年度市考核县指标任务分解\n", 1)[1].split("\n负面清单考核指标\n")[0]
+    rows = _seed002_rows(section)
+    assert rows[0] == ["考核内容", "考核指标", "责任单位"]
+    assert len(rows) == 49 and all(len(row) == 3 for row in rows)
+    assert sum(1 for row in rows if "分）" in row[1] or "分)" in row[1]) == 45  # three 县域特色 rows have no points
+    assert rows[2] == ["", "全社会固定资产投资增长12%（6分）", ""]  # merged cells as lone TABs
+
+
+def test_main_txt_repeats_the_negative_list_header_once() -> None:
+    text = (SAMPLES / f"{MAIN}.txt").read_text(encoding="utf-8")
+    section = text.split("\n负面清单考核指标\n", 1)[1].split("\n注：")[0]
+    rows = _seed002_rows(section)
+    headers = [i for i, row in enumerate(rows) if row[0] == "考核内容"]
+    assert headers == [0, 25] and len(rows) == 42
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_main_pdf_splits_tables_with_the_header_repeated() -> None:
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(SAMPLES / f"{MAIN}.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    with_header = [i for i, page in enumerate(pages) if "考核内容" in page and "责任单位" in page]
+    assert len(with_header) >= 4  # 市考 table over 2 pages, 负面清单 over 2+
+
+
+def test_builder_reproduces_the_committed_files(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_samples.py"), "--skip-convert", "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    built = sorted(p.name for p in tmp_path.iterdir())
+    assert len(built) == 6
+    for name in built:
+        assert (tmp_path / name).read_bytes() == (SAMPLES / name).read_bytes(), f"{name} is stale: run make samples"
