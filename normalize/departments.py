@@ -310,7 +310,7 @@ class DepartmentRegistry:
         self._aliases: dict[str, dict[str | None, str]] = {}
         self._templates: list[tuple[regex.Pattern[str], str]] = []
         self._successions: dict[str, Succession] = {}
-        self._rosters: dict[str, dict[str, str]] = {}
+        self._rosters: dict[str | None, dict[str, str]] = {}
         for record in records:
             self.add(record)
 
@@ -330,7 +330,7 @@ class DepartmentRegistry:
                 registry.add(record)
         if rosters is not None:
             for row in _read_tsv(rosters):
-                registry.add_roster(row["region"], [row["name"]], year=int(row["year"]))
+                registry.add_roster(row["region"] or None, [row["name"]], year=int(row["year"] or 0) or None)
         return registry
 
     def add(self, record: AliasRecord) -> None:
@@ -353,9 +353,12 @@ class DepartmentRegistry:
             return
         self._aliases.setdefault(alias_key, {})[record.region] = record.canonical
 
-    def add_roster(self, region: str, names: Iterable[str], year: int | None = None) -> None:
-        """Names assessed in ``region`` (e.g. seed 000 附件5); ``year`` is kept for provenance only."""
-        roster = self._rosters.setdefault(canonical_region(region) or region, {})
+    def add_roster(self, region: str | None, names: Iterable[str], year: int | None = None) -> None:
+        """Names assessed in ``region`` (e.g. seed 000 附件5); ``year`` is kept for provenance only.
+
+        ``region=None`` lists bodies every county has (县司法局): known names, never merged.
+        """
+        roster = self._rosters.setdefault(canonical_region(region), {})
         for name in names:
             key, _ = _level_key(_clean(name))
             roster.setdefault(key, _clean(name))
@@ -382,9 +385,9 @@ class DepartmentRegistry:
             match = pattern.match(key)
             if match:
                 return canonical.replace("XX", match["x"]), "alias"
-        roster = self._rosters.get(region or "")
-        if roster and key in roster:
-            return roster[key], "roster"
+        for roster in (self._rosters.get(region, {}) if region else {}, self._rosters.get(None, {})):
+            if key in roster:
+                return roster[key], "roster"
         return None
 
     def resolve(self, name: str, region: str | None = None) -> Resolution:

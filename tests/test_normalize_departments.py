@@ -100,6 +100,8 @@ RULE_CASES = (
     ("县水利局",                   "柞水县", "县水利局",             "roster"),
     ("柞水县公安局",               None,     "县公安局",             "rule"),   # place drop, then 柞水's roster
     ("县 财 政 局",                None,     "县财政局",             "exact"),  # injected spaces
+    ("区司法局",                   "南郑区", "区司法局",             "roster"), # a body every county has
+    ("县纪委",                     "佳县",   "县纪委监委",           "alias"),
 )
 # fmt: on
 
@@ -117,7 +119,7 @@ UNRESOLVED_CASES = (
     ("县环保局",                   None),      # scoped to 宁陕 / 佳县 only
     ("县资源局",                   "佳县"),    # 柞水's abbreviation
     ("县招商局",                   "宁陕县"),  # 柞水's old name of 县招商服务中心
-    ("县水利局",                   None),      # a plausible name, but no roster for an unknown region
+    ("县两路办",                   "宁陕县"),  # in 柞水's roster only
 )
 # fmt: on
 
