@@ -9,6 +9,12 @@ Three layers, applied in this order:
   canonical name, then alias (jurisdiction-scoped rows win over general ones), then the region's
   roster, then normalising rules (DOMAIN §4.2). It never merges two units on a guess.
 
+Data (``normalize/data/``, carried by the project): ``dept-aliases.tsv`` (canonical, alias, region,
+kind, where_seen; an empty region means the alias holds everywhere, a filled one scopes it, and
+``succession`` rows feed :meth:`DepartmentRegistry.successor` only), ``rosters.tsv`` (names assessed
+per region/year; an empty region lists bodies every county has), ``regions.tsv`` (known counties),
+``short-forms.tsv`` (DOMAIN §4.2 rule 4).
+
 Regions are written with their suffix (``佳县``, ``柞水县``, ``南郑区``): a one-character stem such
 as ``佳`` is ambiguous, and the suffix records whether unit names start with 县 or 区.
 Canonical names are stored at county level (``县财政局``) and re-levelled on output
@@ -108,7 +114,7 @@ _ELIDED_MAX_LEN = 6  # 财政局, 政府办, 经办中心: longer chunks (榆佳
 
 def _raw_chunks(text: str) -> Iterator[str]:
     """Split on separators outside parentheses."""
-    depth, current = 0, []
+    depth, current = 0, list[str]()
     for char in text:
         if char in _OPEN:
             depth += 1

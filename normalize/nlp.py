@@ -30,7 +30,13 @@ from typing import TYPE_CHECKING
 import regex
 from pydantic import BaseModel
 
-from normalize.departments import DepartmentRegistry, Resolution, default_registry, known_regions
+from normalize.departments import (
+    DepartmentRegistry,
+    Resolution,
+    default_registry,
+    known_regions,
+    split_colocation,
+)
 
 if TYPE_CHECKING:
     import jieba
@@ -76,8 +82,6 @@ def _private_cache_dir() -> str:
 
 def unit_vocabulary(registry: DepartmentRegistry | None = None) -> list[str]:
     """Every unit surface form, plus its 区 variant, sorted; co-located pairs give both parts."""
-    from normalize.departments import split_colocation
-
     words: set[str] = set()
     for name in (registry or default_registry()).names():
         main, inner = split_colocation(name)
