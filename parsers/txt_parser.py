@@ -41,14 +41,16 @@ Tables, two layouts (no spans in plain text: every cell is 1×1; an empty cell i
 Known limit: text after a single blank line below a cell-per-line table is read as part of
 the last cell (seed 002 always leaves two blank lines; nothing distinguishes the two cases).
 
-Cell-per-line rows shorter than the header are placed by evidence from the table's complete
-rows: a cell
-goes to a column of its kind (bare numbers to a score column, text elsewhere) and the
-columns left empty are those most often empty anyway. In seed 002's township tables the first
-(category) column is empty in most rows, so the short rows are right-aligned; in the 驻佳
-common table the last column holds the only score, so its short rows are left-aligned. Ties
-left-align. Every padded row gets a ``short_row`` warning naming it; longer rows keep their
-extra cells (the other rows are padded with empty cells to the same width) and get a
+Cell-per-line rows shorter than the header are horizontal merges: the export writes a merged
+cell's text once and drops the columns it covers (a vertical continuation, by contrast, is
+written as a lone TAB). So the first cell stays in the first column, and the gaps follow the
+cells that spanned them: each cell goes to a column of its kind (bare numbers to a score column,
+text elsewhere), the last cell to the last column when the kinds allow it. In seed 002's township
+tables ``脱贫攻坚分5分`` and ``自然资源和规划工作5分`` span the category and item columns (the
+block totals then add up to 100); in the 驻佳 common table the last column holds the only score,
+so its short text rows leave it empty. Every padded row gets a ``short_row`` warning naming it;
+longer rows keep their extra cells (the other rows are padded with empty cells to the same
+width) and get a
 ``long_row`` warning.
 """
 
@@ -365,10 +367,9 @@ def _align_rows(
 
 
 def _place_short_row(cells: list[str], complete: list[list[str]], n_cols: int) -> tuple[int, ...]:
-    """Columns for a short row's cells: kinds must match, the columns left out are the usual empty ones."""
+    """Columns for a short row's cells: the first in column 0, kinds matching, the last cell last if it can be."""
     if not complete:
         return tuple(range(len(cells)))
-    empty_rate = [sum(1 for row in complete if not row[c]) / len(complete) for c in range(n_cols)]
     numeric_col = [_mostly_numbers([row[c] for row in complete]) for c in range(n_cols)]
 
     def score(columns: tuple[int, ...]) -> float:
@@ -377,10 +378,11 @@ def _place_short_row(cells: list[str], complete: list[list[str]], n_cols: int) -
             for text, col in zip(cells, columns, strict=True)
             if text
         )
-        return kinds + sum(empty_rate[c] for c in range(n_cols) if c not in columns)
+        return kinds + (0.5 if columns[-1] == n_cols - 1 else 0.0)
 
+    placements = (c for c in itertools.combinations(range(n_cols), len(cells)) if c[0] == 0)
     # max() keeps the first of equal scores, and combinations() yields left-aligned first.
-    return max(itertools.combinations(range(n_cols), len(cells)), key=score)
+    return max(placements, key=score)
 
 
 def _placement(columns: tuple[int, ...], n_cells: int, n_cols: int) -> str:

@@ -101,13 +101,13 @@ def test_seed_002_township_tables(seed_002: Document) -> None:
     for table in townships:
         assert (table.n_rows, table.n_cols) == (21, 3)
         assert_plain_grid(table)
-        # The two short rows lack the category column: right-aligned, the category left empty.
-        assert grid(table)[-1][:2] == ["", "自然资源和规划工作5分"]
-        assert any(row[:2] == ["", "脱贫攻坚分5分"] for row in grid(table))
+        # The two short rows are category cells spanning the item column: the item column is left empty.
+        assert grid(table)[-1][:2] == ["自然资源和规划工作5分", ""]
+        assert any(row[:3] == ["脱贫攻坚分5分", "", "完成年度脱贫攻坚任务。"] for row in grid(table))
     first = grid(townships[0])
     assert first[1] == ["乡村振兴\n20分", "农业农村工作\n5分", first[1][2]]
     assert first[7][0] == "安全\n稳定\n30分"
-    short = [w for w in seed_002.warnings if w.code == "short_row" and "right-aligned" in w.message]
+    short = [w for w in seed_002.warnings if w.code == "short_row" and "placed in columns 1, 3" in w.message]
     assert len(short) == 40
     assert "line 590" in short[1].message and "自然资源和规划工作5分" in short[1].message
 
@@ -338,7 +338,8 @@ def test_short_row_goes_to_the_columns_of_its_kind(tmp_path: Path) -> None:
     document = parse(write(tmp_path, content))
     assert grid(document.tables[0])[2] == ["乙", "任务二", ""]
     short_score = parse(write(tmp_path, content.replace("\t乙\n\t任务二\n", "\t任务二\n\t20\n"), "b.txt"))
-    assert grid(short_score.tables[0])[2] == ["", "任务二", "20"]
+    # A missing cell is a horizontal merge: the first cell spans it, the number keeps to the score column.
+    assert grid(short_score.tables[0])[2] == ["任务二", "", "20"]
 
 
 def test_row_split_by_blank_lines_is_rejoined(tmp_path: Path) -> None:
