@@ -1,20 +1,57 @@
-"""kaohe command line: the only module that uses click."""
+"""kaohe command line: the only module that uses click.
+
+Exit codes: 0 ok, 1 a file failed or the store could not answer, 2 usage error.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
+from pydantic import BaseModel
 
-from ingest.discover import iter_notice_files
 from ingest.errors import IngestError
-from parsers import Document, Paragraph, Table
+from ingest.report import render_table
+from parsers import Cell, Document, Paragraph
 from parsers import parse as parse_file
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+DEFAULT_DB = "kaohe.db"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=lambda: os.environ.get("KAOHE_DB", DEFAULT_DB),
+        show_default=f"$KAOHE_DB or ./{DEFAULT_DB}",
+        help="The SQLite store.",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON (a documented contract).")(func)
+
+
+def _open_store(db: Path, must_exist: bool = True) -> Any:
+    from store import Store
+
+    if must_exist and not db.exists():
+        raise click.ClickException(f"{db}: no store here yet; run `kaohe-ingest PATH... --db {db}` first")
+    return Store(db)
+
+
+def _emit_json(items: Sequence[BaseModel] | BaseModel) -> None:
+    if isinstance(items, BaseModel):
+        click.echo(items.model_dump_json(indent=2))
+    else:
+        click.echo(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2))
 
 
 @click.group(context_settings=CONTEXT)
@@ -23,37 +60,33 @@ def cli() -> None:
     """kaohe: read 目标责任考核 notices into a store that answers questions."""
 
 
+# -- parse -------------------------------------------------------------------
+
+
 @cli.command(name="parse")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the document model as JSON (the public contract).")
+@json_option
 def parse_command(file: Path, as_json: bool) -> None:
-    """Print the document model of one notice.
+    """Print the document model of one notice (no store involved).
 
     \b
     Example:
-        kaohe parse samples/2020年度市考核县指标任务分解.docx --json
+        kaohe parse samples/佳县2020年度目标责任考核指标.docx --json
     """
-    document = _parse_or_fail(file)
-    if as_json:
-        click.echo(document.model_dump_json(indent=2))
-    else:
-        click.echo(render_outline(document))
-
-
-def _parse_or_fail(file: Path) -> Document:
     try:
-        return parse_file(file)
+        document = parse_file(file)
     except IngestError as e:
         raise click.ClickException(str(e)) from e
+    click.echo(document.model_dump_json(indent=2) if as_json else render_outline(document))
 
 
 def render_outline(document: Document) -> str:
-    """A readable outline: metadata, then each block, tables as pipe-separated rows."""
+    """A readable outline: metadata, then each block, tables as rows of cells."""
     src, meta = document.source, document.metadata
     lines = [f"{src.path}  [{src.format}, {src.size} bytes, sha256 {src.sha256[:12]}]"]
     for label, value in meta.model_dump().items():
         if value:
-            lines.append(f"  {label}: {'; '.join(value) if isinstance(value, list) else value}")
+            lines.append(f"  {label}: {'; '.join(map(str, value)) if isinstance(value, list) else value}")
     for index, block in enumerate(document.blocks):
         page = f" p{block.page}" if block.page else ""
         if isinstance(block, Paragraph):
@@ -65,63 +98,233 @@ def render_outline(document: Document) -> str:
     return "\n".join(lines)
 
 
-def _cell_label(cell: object) -> str:
-    from parsers import Cell
-
-    assert isinstance(cell, Cell)
-    span = ""
-    if cell.rowspan > 1 or cell.colspan > 1:
-        span = f"⟨{cell.rowspan}×{cell.colspan}⟩"
+def _cell_label(cell: Cell) -> str:
+    span = f"⟨{cell.rowspan}×{cell.colspan}⟩" if cell.rowspan > 1 or cell.colspan > 1 else ""
     return f"c{cell.col}{span} {cell.text.replace(chr(10), '⏎')}"
+
+
+# -- ingest ------------------------------------------------------------------
 
 
 @click.command(name="ingest", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest_command(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Read notices (files or folders, recursively) and summarise what was found.
+@db_option
+@json_option
+@click.option("-s", "--silent", is_flag=True, help="No progress bar.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first file that fails.")
+def ingest_command(paths: tuple[Path, ...], db: Path, as_json: bool, silent: bool, fail_fast: bool) -> None:
+    """Ingest notices (files or folders, recursively) into the store.
 
     \b
     Example:
         kaohe-ingest samples/
+        kaohe-ingest 2021年通知/ --db 考核.db --json
     """
-    started = time.perf_counter()
-    results = []
-    for path in iter_notice_files(paths):
-        try:
-            document = parse_file(path)
-        except IngestError as e:
-            click.echo(f"failed: {e}", err=True)
-            results.append({"file": str(path), "status": "failed", "error": str(e)})
-            continue
-        tables = document.tables
-        results.append(
-            {
-                "file": str(path),
-                "status": "ok",
-                "format": document.source.format,
-                "title": document.metadata.title,
-                "doc_number": document.metadata.doc_number,
-                "paragraphs": len(document.paragraphs),
-                "tables": len(tables),
-                "table_rows": sum(t.n_rows for t in tables),
-                "warnings": [w.message for w in document.warnings],
-            }
-        )
-    failed = [r for r in results if r["status"] == "failed"]
+    from datetime import UTC, datetime
+
+    from ingest.discover import iter_notice_files
+    from ingest.pipeline import FileResult, ingest_paths
+
+    store = _open_store(db, must_exist=False)
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    files = list(iter_notice_files(paths))
+    show_bar = not silent and not as_json and len(files) > 1
+    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr, hidden=not show_bar) as bar:
+
+        def on_file(result: FileResult) -> None:
+            bar.update(1)
+            if result.status == "failed":
+                click.echo(f"\nError: {result.error}", err=True)
+
+        summary = ingest_paths(files, store, on_file=on_file, fail_fast=fail_fast)
+    ok = summary.count("added", "replaced")
+    store.record_run(started_at, len(summary.files), ok, summary.count("unchanged", "duplicate"), len(summary.failed))
     if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        click.echo(summary.model_dump_json(indent=2))
     else:
-        for r in results:
-            if r["status"] == "ok":
-                click.echo(
-                    f"{r['file']}: {r['format']}, {r['tables']} tables / {r['table_rows']} rows, "
-                    f"{r['paragraphs']} paragraphs; {r['title'] or '(no title)'}"
-                )
-        elapsed = time.perf_counter() - started
-        click.echo(f"{len(results)} files, {len(failed)} failed, {elapsed:.1f}s", err=True)
-    if failed:
+        click.echo(_ingest_report(summary, store), err=False)
+    store.close()
+    if summary.failed:
         sys.exit(1)
 
 
+def _ingest_report(summary: Any, store: Any) -> str:
+    rows = [
+        (Path(f.file).name, f.status, f.frameworks, f.indicators, f.deductions, len(f.warnings), f"{f.seconds:.2f}s")
+        for f in summary.files
+    ]
+    table = render_table(["文件", "状态", "框架", "指标", "扣分项", "警告", "用时"], rows)
+    totals = (
+        f"{len(summary.files)} files: {summary.count('added', 'replaced')} ingested, "
+        f"{summary.count('unchanged')} unchanged, {summary.count('duplicate')} duplicate, "
+        f"{len(summary.failed)} failed; {sum(f.frameworks for f in summary.files)} frameworks, "
+        f"{sum(f.indicators for f in summary.files)} indicators, "
+        f"{sum(f.deductions for f in summary.files)} deductions, "
+        f"{sum(len(f.warnings) for f in summary.files)} warnings in {summary.seconds:.1f}s → {store.path}"
+    )
+    return f"{table}\n{totals}"
+
+
 cli.add_command(ingest_command)
+
+
+# -- queries -----------------------------------------------------------------
+
+
+def _answers_table(answers: Sequence[Any], with_relation: bool = False) -> str:
+    headers = ["指标", "分值", "类型", "牵头单位", "配合单位", "类别", "框架", "来源"]
+    if with_relation:
+        headers.insert(3, "关系")
+    rows = []
+    for a in answers:
+        framework = " ".join(filter(None, [a.framework.region, str(a.framework.year or ""), a.framework.assessee]))
+        lead = a.lead + ("（承上）" if a.inherited else "") if a.lead else ""
+        where = f"{Path(a.source.file).name} 表{a.source.table + 1}行{a.source.row}"
+        if a.source.page:
+            where += f" 第{a.source.page}页"
+        row = [a.indicator, a.points, a.kind, lead, a.cooperating, a.category, framework, where]
+        if with_relation:
+            row.insert(3, {"lead": "牵头", "cooperating": "配合", "assessee": "被考核"}.get(a.relation or "", ""))
+        rows.append(row)
+    return render_table(headers, rows, max_width=36)
+
+
+@cli.command(name="owner")
+@click.argument("query")
+@click.option("--year", type=int, help="Only frameworks of this year.")
+@click.option("--region", help="Only frameworks of this county/district, e.g. 佳县.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@db_option
+@json_option
+def owner_command(query: str, year: int | None, region: str | None, limit: int, db: Path, as_json: bool) -> None:
+    """Which unit owns the indicators matching QUERY (substring, then fuzzy).
+
+    \b
+    Example:
+        kaohe owner 营造林面积
+        kaohe owner 隐性债务 --json
+    """
+    from store.queries import owner
+
+    store = _open_store(db)
+    answers = owner(store.db, query, year=year, region=region, limit=limit)
+    if as_json:
+        _emit_json(answers)
+    elif not answers:
+        raise click.ClickException(f"no indicator matches {query!r}")
+    else:
+        if answers[0].match == "fuzzy":
+            click.echo(f"no exact match for {query!r}; closest indicators:", err=True)
+        click.echo(_answers_table(answers))
+
+
+@cli.command(name="dept")
+@click.argument("name")
+@click.option("--year", type=int, help="Only frameworks of this year.")
+@db_option
+@json_option
+def dept_command(name: str, year: int | None, db: Path, as_json: bool) -> None:
+    """Everything a unit leads, cooperates on or is assessed on (责任分解): NAME may be any alias.
+
+    \b
+    Example:
+        kaohe dept 县林业局
+        kaohe dept 县发改局 --year 2020 --json
+    """
+    from normalize.departments import default_registry
+    from store.queries import department, regions
+
+    store = _open_store(db)
+    registry = default_registry()
+    units = {(region, registry.resolve(name, region).canonical) for region in regions(store.db)}
+    units |= {(None, name)}
+    answers = department(store.db, sorted(units, key=str), year=year)
+    if as_json:
+        _emit_json(answers)
+        return
+    if not answers:
+        raise click.ClickException(f"{name}: no indicators found for this unit")
+    groups: dict[int, list[Any]] = {}
+    for answer in answers:
+        groups.setdefault(answer.framework.id, []).append(answer)
+    for items in groups.values():
+        f = items[0].framework
+        lead_points = sum(a.points or 0 for a in items if a.relation in ("lead", "assessee") and a.kind == "indicator")
+        click.echo(
+            f"\n【{f.title or '(untitled)'}】{f.region or ''} {f.year or ''} {f.assessee or ''} — "
+            f"牵头/承担 {sum(1 for a in items if a.relation != 'cooperating')} 项 {lead_points:g} 分，"
+            f"配合 {sum(1 for a in items if a.relation == 'cooperating')} 项"
+        )
+        click.echo(_answers_table(items, with_relation=True))
+
+
+@cli.command(name="frameworks")
+@click.option("--year", type=int)
+@click.option("--region")
+@db_option
+@json_option
+def frameworks_command(year: int | None, region: str | None, db: Path, as_json: bool) -> None:
+    """List the frameworks in the store (ids for other commands).
+
+    \b
+    Example:
+        kaohe frameworks --region 佳县
+    """
+    from store.queries import frameworks
+
+    store = _open_store(db)
+    items = frameworks(store.db, region=region, year=year)
+    if as_json:
+        _emit_json(items)
+        return
+    rows = [
+        (f.id, f.region, f.year, f.kind, f.title, f.group, f.assessee, f.indicators, f.points, Path(f.document).name)
+        for f in items
+    ]
+    click.echo(
+        render_table(["id", "地区", "年度", "类型", "标题", "分组", "被考核单位", "指标", "分值", "文件"], rows, 30)
+    )
+
+
+@cli.command(name="search")
+@click.argument("text")
+@click.option("--limit", type=int, default=50, show_default=True)
+@db_option
+@json_option
+def search_command(text: str, limit: int, db: Path, as_json: bool) -> None:
+    """Full-text search over indicator texts, names and categories (Chinese substrings).
+
+    \b
+    Example:
+        kaohe search 脱贫攻坚
+    """
+    from store.queries import owner
+
+    store = _open_store(db)
+    answers = owner(store.db, text, limit=limit)
+    if as_json:
+        _emit_json(answers)
+    else:
+        click.echo(_answers_table(answers) if answers else "no match")
+
+
+@cli.command(name="warnings")
+@click.option("--document", help="Only documents whose path contains this text.")
+@db_option
+@json_option
+def warnings_command(document: str | None, db: Path, as_json: bool) -> None:
+    """Consistency warnings found at ingest (totals that do not add up, unknown units…).
+
+    \b
+    Example:
+        kaohe warnings --document 佳县
+    """
+    from store.queries import warnings
+
+    store = _open_store(db)
+    items = warnings(store.db, document)
+    if as_json:
+        _emit_json(items)
+    else:
+        rows = [(Path(w.document).name, w.code, w.message) for w in items]
+        click.echo(render_table(["文件", "类型", "内容"], rows, max_width=80) if rows else "no warnings")

@@ -1,0 +1,189 @@
+"""A document's tables and headings into frameworks of indicators."""
+
+from __future__ import annotations
+
+import logging
+
+import regex
+
+from frameworks.checks import check_framework
+from frameworks.columns import ColumnRoles, assign_roles, header_key, header_texts, is_header_row
+from frameworks.model import Framework, FrameworkKind, Provenance
+from frameworks.rows import RowReader, row_cells, total_of
+from frameworks.sections import classify_heading
+from frameworks.units import UnitResolver
+from normalize.departments import DepartmentRegistry, default_registry, detect_region
+from parsers.document import Document, Paragraph, Table
+
+log = logging.getLogger(__name__)
+
+_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年度?")
+_MAX_HEADER_ROWS = 2
+
+
+class _Context:
+    """Headings seen since the last table: title, group, assessee."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.group: str | None = None
+        self.assessee: str | None = None
+        self.assessee_as_written: str | None = None
+
+
+def extract_frameworks(document: Document, registry: DepartmentRegistry | None = None) -> list[Framework]:
+    """Every framework in ``document``, in reading order, with consistency warnings."""
+    registry = registry or default_registry()
+    region = document_region(document)
+    resolver = UnitResolver(registry, region)
+    year = document_year(document)
+    context = _Context()
+    frameworks: list[Framework] = []
+    current: tuple[Framework, RowReader, ColumnRoles] | None = None
+    for table_index, block in enumerate_tables(document):
+        if isinstance(block, Paragraph):
+            if _apply_heading(block.text, context, resolver):
+                current = None
+            continue
+        header_rows = _count_header_rows(block)
+        if header_rows == 0 and current is not None and block.n_cols == len(current[2].roles):
+            _read_rows(block, table_index, 0, current, document)
+            current[0].tables.append(table_index)
+            continue
+        if header_rows == 0:
+            log.debug("table %d has no header row and continues nothing: skipped", table_index)
+            continue
+        roles = assign_roles(header_texts(block, header_rows))
+        if roles.first("indicator") is None and roles.first("detail") is None:
+            continue
+        framework = _new_framework(len(frameworks), roles, context, region, year, table_index)
+        reader = RowReader(roles, resolver, framework.assessee, negative=framework.kind == "negative_list")
+        current = (framework, reader, roles)
+        frameworks.append(framework)
+        _read_rows(block, table_index, header_rows, current, document)
+    for framework in frameworks:
+        _points_from_categories(framework)
+        check_framework(framework)
+    return frameworks
+
+
+def _points_from_categories(framework: Framework) -> None:
+    """A category cell's points (`经济发展5分`) belong to its only indicator when that has none."""
+    for category in framework.categories:
+        if category.declared_points is None:
+            continue
+        inside = [i for i in framework.indicators if i.category_path[: len(category.path)] == category.path]
+        if len(inside) == 1 and inside[0].kind == "indicator" and inside[0].points is None:
+            inside[0].points, inside[0].points_from = category.declared_points, "category"
+
+
+def enumerate_tables(document: Document) -> list[tuple[int, Paragraph | Table]]:
+    """Blocks paired with their table index (the n-th table of the document; -1 for paragraphs)."""
+    out: list[tuple[int, Paragraph | Table]] = []
+    index = 0
+    for block in document.blocks:
+        if isinstance(block, Table):
+            out.append((index, block))
+            index += 1
+        else:
+            out.append((-1, block))
+    return out
+
+
+def document_region(document: Document) -> str | None:
+    meta = document.metadata
+    head = " ".join(filter(None, [meta.issuer, meta.title, *meta.co_issuers]))
+    body = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row)
+    return detect_region(head) or detect_region(body) or detect_region(cells)
+
+
+def document_year(document: Document) -> int | None:
+    for text in [document.metadata.title or "", *(p.text for p in document.paragraphs[:30])]:
+        if m := regex.search(r"((?:19|20)\d{2})\s*年度", text):
+            return int(m[1])
+    if document.metadata.date:
+        return int(document.metadata.date[:4])
+    return None
+
+
+def _apply_heading(text: str, context: _Context, resolver: UnitResolver) -> bool:
+    """Update the context from a paragraph; True when it ends the framework being read."""
+    heading = classify_heading(text, is_unit=lambda name: resolver.canonical(name)[1])
+    if heading.kind == "title":
+        context.title, context.group, context.assessee = heading.text, None, None
+    elif heading.kind == "group":
+        context.group, context.assessee = heading.text, None
+    elif heading.kind == "assessee":
+        context.assessee = resolver.canonical(heading.text)[0]
+        context.assessee_as_written = heading.text
+    else:
+        return len(text.strip()) > 40
+    return True
+
+
+def _count_header_rows(table: Table) -> int:
+    count = 0
+    for r in range(min(_MAX_HEADER_ROWS, table.n_rows)):
+        texts = [table.cell_at(r, c).text if table.cell_at(r, c) else "" for c in range(table.n_cols)]
+        if not is_header_row(texts):
+            break
+        count += 1
+    return count
+
+
+def _new_framework(
+    seq: int, roles: ColumnRoles, context: _Context, region: str | None, year: int | None, table_index: int
+) -> Framework:
+    title = context.title
+    if title and (m := _YEAR.search(title)):
+        year = int(m[1])
+    return Framework(
+        seq=seq,
+        title=title,
+        kind=_kind(roles, context),
+        region=region,
+        year=year,
+        group=context.group,
+        assessee=context.assessee,
+        assessee_as_written=context.assessee_as_written,
+        tables=[table_index],
+        columns={h: r for h, r in zip(roles.headers, roles.roles, strict=True) if h},
+    )
+
+
+def _kind(roles: ColumnRoles, context: _Context) -> FrameworkKind:
+    title = context.title or ""
+    if roles.first("deduction") is not None or regex.search(r"负面清单|减分", title):
+        return "negative_list"
+    if context.assessee:
+        return "per_unit"
+    if "共性" in title:
+        return "common"
+    if roles.first("responsible") is not None:
+        return "breakdown"
+    return "template" if roles.first("assigning") is not None else "common"
+
+
+def _read_rows(
+    table: Table, table_index: int, start: int, current: tuple[Framework, RowReader, ColumnRoles], document: Document
+) -> None:
+    framework, reader, roles = current
+    header = [header_key(h) for h in roles.headers]
+    for r in range(start, table.n_rows):
+        cells = row_cells(table, r)
+        if not any(cells.texts):
+            continue
+        if is_header_row(cells.texts) and [header_key(t) for t in cells.texts] == header:
+            continue  # a header repeated after a page break
+        total = total_of(cells, roles)
+        if total is not False:
+            if isinstance(total, float):
+                framework.declared_total = total
+            continue
+        page = table.row_pages[r] if r < len(table.row_pages) else table.page
+        source = Provenance(file=document.source.path, page=page, table=table_index, row=r)
+        indicator = reader.read(cells, len(framework.indicators), source)
+        if indicator is not None:
+            framework.indicators.append(indicator)
+    framework.categories = list(reader.categories.values())

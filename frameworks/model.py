@@ -1,0 +1,73 @@
+"""What table understanding produces: frameworks of indicators with owners."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from normalize.points import GradedDeduction
+from normalize.targets import Target
+
+IndicatorKind = Literal["indicator", "deduction", "veto", "bonus"]
+UnitRole = Literal["responsible", "assigning"]
+FrameworkKind = Literal["breakdown", "negative_list", "common", "per_unit", "template"]
+
+
+class Provenance(BaseModel):
+    """Where a row came from, so a user can cite it: file, page, table and row (from 0)."""
+
+    file: str
+    page: int | None = None
+    table: int
+    row: int
+
+
+class Indicator(BaseModel):
+    seq: int
+    category_path: list[str] = Field(default_factory=list)
+    name: str | None = None  # the item name when the table has a separate detail column
+    text: str
+    points: float | None = None
+    points_from: Literal["column", "inline", "name", "category"] | None = None
+    kind: IndicatorKind = "indicator"
+    graded: list[GradedDeduction] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    lead: str | None = None  # canonical name of the first unit named for the row
+    lead_as_written: str | None = None
+    cooperating: list[str] = Field(default_factory=list)
+    cooperating_as_written: list[str] = Field(default_factory=list)
+    unresolved_units: list[str] = Field(default_factory=list)
+    role: UnitRole = "responsible"
+    inherited: bool = False  # the owner (or category) continues from a row above
+    source: Provenance
+
+    @property
+    def category(self) -> str | None:
+        return self.category_path[-1] if self.category_path else None
+
+
+class Category(BaseModel):
+    path: list[str]
+    declared_points: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+
+class Framework(BaseModel):
+    seq: int  # order in the document
+    title: str | None = None
+    kind: FrameworkKind = "template"
+    region: str | None = None
+    year: int | None = None
+    group: str | None = None  # e.g. （五）经济发展部门
+    assessee: str | None = None  # canonical unit that a per-unit table assesses
+    assessee_as_written: str | None = None
+    declared_total: float | None = None
+    tables: list[int] = Field(default_factory=list)
+    columns: dict[str, str] = Field(default_factory=dict)  # header text -> role, for the record
+    categories: list[Category] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)

@@ -1,0 +1,43 @@
+"""Unit cells into canonical unit names for one region."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from normalize.departments import DepartmentRegistry, split_units
+
+
+class Owners(BaseModel):
+    names: list[str] = Field(default_factory=list)  # canonical (or as written when unresolved)
+    written: list[str] = Field(default_factory=list)
+    unresolved: list[str] = Field(default_factory=list)
+
+
+class UnitResolver:
+    """Splits unit cells (first listed leads) and resolves each name within a region."""
+
+    def __init__(self, registry: DepartmentRegistry, region: str | None) -> None:
+        self.registry = registry
+        self.region = region
+
+    def canonical(self, name: str) -> tuple[str, bool]:
+        resolution = self.registry.resolve(name, self.region)
+        return resolution.canonical, resolution.resolved
+
+    def resolve_cells(self, cells: list[str], assessee: str | None) -> Owners:
+        owners = Owners()
+        for cell in cells:
+            for mention in split_units(cell):
+                if mention.special == "assessee" and assessee:
+                    name, resolved = assessee, True
+                elif mention.special:
+                    name, resolved = mention.text, True
+                else:
+                    name, resolved = self.canonical(mention.text)
+                if name in owners.names:
+                    continue
+                owners.names.append(name)
+                owners.written.append(mention.as_written)
+                if not resolved:
+                    owners.unresolved.append(mention.as_written)
+        return owners

@@ -1,0 +1,224 @@
+"""The SQLite store: the only module that knows SQL.
+
+Each document is written in one transaction: a failure leaves the store as
+it was. Documents are keyed by path and fingerprinted by sha256, so
+re-ingesting an unchanged file changes nothing and a changed file replaces
+its earlier version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from frameworks.model import Framework, Indicator
+from parsers.document import Document
+from store.results import SaveResult
+from store.schema import migrations
+
+_CHILD_TABLES = ("targets", "responsibilities")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.db = Database(self.path)
+        with self.db.ensure_autocommit_on():
+            self.db.execute("PRAGMA journal_mode=wal")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing -----------------------------------------------------------
+
+    def find_document(self, path: str, sha256: str) -> tuple[str, str | None]:
+        """``("unchanged"|"duplicate"|"new"|"changed", other path)`` for a file about to be ingested."""
+        same_path = list(self.db.query("select sha256 from documents where path = ?", [path]))
+        if same_path and same_path[0]["sha256"] == sha256:
+            return "unchanged", None
+        other = list(self.db.query("select path from documents where sha256 = ? and path != ?", [sha256, path]))
+        if other:
+            return "duplicate", other[0]["path"]
+        return ("changed" if same_path else "new"), None
+
+    def save(self, document: Document, frameworks: list[Framework], region: str | None) -> SaveResult:
+        """Write a document and its frameworks in one transaction, replacing an earlier version at its path."""
+        status, other = self.find_document(document.source.path, document.source.sha256)
+        if status in ("unchanged", "duplicate"):
+            return SaveResult(status=status, document_id=None, duplicate_of=other)
+        with self.db.atomic():
+            self._delete_path(document.source.path)
+            document_id = self._insert_document(document, region)
+            counts = [self._insert_framework(document_id, f) for f in frameworks]
+            warnings = [w.message for w in document.warnings] + [w for f in frameworks for w in f.warnings]
+        return SaveResult(
+            status="replaced" if status == "changed" else "added",
+            document_id=document_id,
+            frameworks=len(frameworks),
+            indicators=sum(c[0] for c in counts),
+            deductions=sum(c[1] for c in counts),
+            warnings=len(warnings),
+        )
+
+    def _delete_path(self, path: str) -> None:
+        ids = [r["id"] for r in self.db.query("select id from documents where path = ?", [path])]
+        for document_id in ids:
+            indicator_ids = "select id from indicators where document_id = ?"
+            for table in _CHILD_TABLES:
+                self.db.execute(f"delete from {table} where indicator_id in ({indicator_ids})", [document_id])
+            self.db.execute("delete from indicators where document_id = ?", [document_id])
+            framework_ids = "select id from frameworks where document_id = ?"
+            self.db.execute(f"delete from categories where framework_id in ({framework_ids})", [document_id])
+            for table in ("frameworks", "warnings"):
+                self.db.execute(f"delete from {table} where document_id = ?", [document_id])
+            self.db.execute("delete from documents where id = ?", [document_id])
+
+    def _insert_document(self, document: Document, region: str | None) -> int:
+        source, meta = document.source, document.metadata
+        row = {
+            **source.model_dump(),
+            **{
+                k: (_json(v) if isinstance(v, list) else v)
+                for k, v in meta.model_dump().items()
+                if k != "doc_number_parts"
+            },
+            "region": region,
+            "metadata": meta.model_dump_json(),
+            "ingested_at": _now(),
+        }
+        columns = set(self.db["documents"].columns_dict)
+        document_id = self.db["documents"].insert({k: v for k, v in row.items() if k in columns}).last_pk
+        self.db["warnings"].insert_all(
+            {"document_id": document_id, "framework_id": None, "code": w.code, "message": w.message}
+            for w in document.warnings
+        )
+        return int(document_id)
+
+    def _insert_framework(self, document_id: int, framework: Framework) -> tuple[int, int]:
+        framework_id = (
+            self.db["frameworks"]
+            .insert(
+                {
+                    "document_id": document_id,
+                    "seq": framework.seq,
+                    "title": framework.title,
+                    "kind": framework.kind,
+                    "region": framework.region,
+                    "year": framework.year,
+                    "grp": framework.group,
+                    "assessee": framework.assessee,
+                    "assessee_as_written": framework.assessee_as_written,
+                    "declared_total": framework.declared_total,
+                    "tables": _json(framework.tables),
+                    "columns": _json(framework.columns),
+                }
+            )
+            .last_pk
+        )
+        self.db["categories"].insert_all(
+            {
+                "framework_id": framework_id,
+                "path": _json(c.path),
+                "name": c.name,
+                "level": len(c.path),
+                "declared_points": c.declared_points,
+            }
+            for c in framework.categories
+        )
+        for indicator in framework.indicators:
+            self._insert_indicator(document_id, int(framework_id), framework, indicator)
+        self.db["warnings"].insert_all(
+            {"document_id": document_id, "framework_id": framework_id, "code": "consistency", "message": m}
+            for m in framework.warnings
+        )
+        deductions = sum(1 for i in framework.indicators if i.kind == "deduction")
+        return len(framework.indicators), deductions
+
+    def _insert_indicator(self, document_id: int, framework_id: int, framework: Framework, ind: Indicator) -> None:
+        search_text = " ".join(filter(None, [ind.name, ind.text, *ind.category_path]))
+        indicator_id = (
+            self.db["indicators"]
+            .insert(
+                {
+                    "framework_id": framework_id,
+                    "document_id": document_id,
+                    "seq": ind.seq,
+                    "category": ind.category,
+                    "category_path": _json(ind.category_path),
+                    "name": ind.name,
+                    "text": ind.text,
+                    "points": ind.points,
+                    "points_from": ind.points_from,
+                    "kind": ind.kind,
+                    "graded": _json([g.model_dump() for g in ind.graded]),
+                    "lead": ind.lead,
+                    "lead_as_written": ind.lead_as_written,
+                    "role": ind.role,
+                    "cooperating": _json(ind.cooperating),
+                    "cooperating_as_written": _json(ind.cooperating_as_written),
+                    "inherited": int(ind.inherited),
+                    "file": ind.source.file,
+                    "page": ind.source.page,
+                    "table_index": ind.source.table,
+                    "row_index": ind.source.row,
+                    "search_text": search_text,
+                }
+            )
+            .last_pk
+        )
+        self.db["targets"].insert_all(
+            {
+                "indicator_id": indicator_id,
+                "metric": t.metric,
+                "comparator": t.comparator,
+                "value": t.value,
+                "values_list": _json(t.values),
+                "unit": t.unit,
+                "baseline": t.baseline,
+                "direction": t.direction,
+                "raw": t.raw,
+            }
+            for t in ind.targets
+        )
+        self.db["responsibilities"].insert_all(self._responsibilities(indicator_id, framework, ind))
+
+    @staticmethod
+    def _responsibilities(indicator_id: Any, framework: Framework, ind: Indicator) -> Iterable[dict[str, Any]]:
+        base = {"indicator_id": indicator_id, "role": ind.role, "region": framework.region}
+        owners = [(ind.lead, ind.lead_as_written, "lead")] if ind.lead else []
+        owners += [(n, w, "cooperating") for n, w in zip(ind.cooperating, ind.cooperating_as_written, strict=False)]
+        for position, (name, written, relation) in enumerate(owners):
+            yield {**base, "unit": name, "unit_as_written": written, "position": position, "relation": relation,
+                   "inherited": int(ind.inherited)}  # fmt: skip
+        if framework.assessee and framework.assessee != ind.lead:
+            yield {**base, "unit": framework.assessee, "unit_as_written": framework.assessee_as_written,
+                   "position": -1, "relation": "assessee", "inherited": 0}  # fmt: skip
+
+    def record_run(self, started_at: str, files: int, ok: int, unchanged: int, failed: int) -> None:
+        with self.db.atomic():
+            self.db["ingest_runs"].insert(
+                {
+                    "started_at": started_at,
+                    "finished_at": _now(),
+                    "files": files,
+                    "ok": ok,
+                    "unchanged": unchanged,
+                    "failed": failed,
+                }
+            )

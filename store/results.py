@@ -1,0 +1,75 @@
+"""Answers the store gives: public JSON contracts of the query commands."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class FrameworkRef(BaseModel):
+    id: int
+    title: str | None
+    region: str | None
+    year: int | None
+    assessee: str | None
+
+
+class SourceRef(BaseModel):
+    file: str
+    page: int | None
+    table: int
+    row: int
+
+
+class IndicatorAnswer(BaseModel):
+    """One indicator with its owners: the row of ``kaohe owner --json``."""
+
+    id: int
+    indicator: str
+    name: str | None = None
+    points: float | None
+    kind: str
+    lead: str | None
+    lead_as_written: str | None
+    role: str
+    cooperating: list[str] = Field(default_factory=list)
+    inherited: bool
+    category: str | None
+    category_path: list[str] = Field(default_factory=list)
+    targets: list[dict[str, object]] = Field(default_factory=list)
+    framework: FrameworkRef
+    source: SourceRef
+    relation: str | None = None  # in a department view: lead, cooperating or assessee
+    match: str | None = None  # substring or fuzzy
+
+
+class FrameworkSummary(BaseModel):
+    id: int
+    title: str | None
+    kind: str
+    region: str | None
+    year: int | None
+    group: str | None
+    assessee: str | None
+    document: str
+    indicators: int
+    points: float | None
+    declared_total: float | None
+
+
+class WarningRow(BaseModel):
+    document: str
+    framework_id: int | None
+    code: str
+    message: str
+
+
+class SaveResult(BaseModel):
+    """What writing one document did: added, replaced (same path, new content), unchanged or duplicate."""
+
+    status: str
+    document_id: int | None
+    frameworks: int = 0
+    indicators: int = 0
+    deductions: int = 0
+    warnings: int = 0
+    duplicate_of: str | None = None

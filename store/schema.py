@@ -1,0 +1,147 @@
+"""The store's schema, created and evolved by sqlite-utils migrations."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("kaohe")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["documents"].create(
+        {
+            "id": int,
+            "path": str,
+            "sha256": str,
+            "format": str,
+            "size": int,
+            "encoding": str,
+            "pages": int,
+            "converted_with": str,
+            "issuer": str,
+            "co_issuers": str,
+            "doc_number": str,
+            "title": str,
+            "date": str,
+            "recipients": str,
+            "attachments": str,
+            "cc": str,
+            "printed_by": str,
+            "printed_date": str,
+            "region": str,
+            "assessment_year": int,
+            "metadata": str,
+            "ingested_at": str,
+        },
+        pk="id",
+        not_null={"path", "sha256", "format"},
+    )
+    db["documents"].create_index(["path"], unique=True)
+    db["documents"].create_index(["sha256"], unique=True)
+    db["frameworks"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "seq": int,
+            "title": str,
+            "kind": str,
+            "region": str,
+            "year": int,
+            "grp": str,
+            "assessee": str,
+            "assessee_as_written": str,
+            "declared_total": float,
+            "tables": str,
+            "columns": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["categories"].create(
+        {"id": int, "framework_id": int, "path": str, "name": str, "level": int, "declared_points": float},
+        pk="id",
+        foreign_keys=[("framework_id", "frameworks", "id")],
+    )
+    db["indicators"].create(
+        {
+            "id": int,
+            "framework_id": int,
+            "document_id": int,
+            "seq": int,
+            "category": str,
+            "category_path": str,
+            "name": str,
+            "text": str,
+            "points": float,
+            "points_from": str,
+            "kind": str,
+            "graded": str,
+            "lead": str,
+            "lead_as_written": str,
+            "role": str,
+            "cooperating": str,
+            "cooperating_as_written": str,
+            "inherited": int,
+            "file": str,
+            "page": int,
+            "table_index": int,
+            "row_index": int,
+            "search_text": str,
+        },
+        pk="id",
+        foreign_keys=[("framework_id", "frameworks", "id"), ("document_id", "documents", "id")],
+    )
+    db["targets"].create(
+        {
+            "id": int,
+            "indicator_id": int,
+            "metric": str,
+            "comparator": str,
+            "value": float,
+            "values_list": str,
+            "unit": str,
+            "baseline": str,
+            "direction": str,
+            "raw": str,
+        },
+        pk="id",
+        foreign_keys=[("indicator_id", "indicators", "id")],
+    )
+    db["responsibilities"].create(
+        {
+            "id": int,
+            "indicator_id": int,
+            "unit": str,
+            "unit_as_written": str,
+            "position": int,
+            "relation": str,
+            "role": str,
+            "inherited": int,
+            "region": str,
+        },
+        pk="id",
+        foreign_keys=[("indicator_id", "indicators", "id")],
+    )
+    db["warnings"].create(
+        {"id": int, "document_id": int, "framework_id": int, "code": str, "message": str},
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["departments"].create({"region": str, "name": str, "resolved": int}, pk=("region", "name"))
+    db["aliases"].create({"region": str, "alias": str, "canonical": str}, pk=("region", "alias"))
+    db["ingest_runs"].create(
+        {"id": int, "started_at": str, "finished_at": str, "files": int, "ok": int, "unchanged": int, "failed": int},
+        pk="id",
+    )
+    for table, columns in {
+        "frameworks": ["document_id"],
+        "categories": ["framework_id"],
+        "indicators": ["framework_id"],
+        "targets": ["indicator_id"],
+        "responsibilities": ["indicator_id"],
+        "warnings": ["document_id"],
+    }.items():
+        db[table].create_index(columns)
+    db["responsibilities"].create_index(["unit"])
+    db["indicators"].enable_fts(["search_text"], tokenize="trigram", create_triggers=True)
