@@ -14,13 +14,22 @@ Decisions worth knowing:
   gap over 1.5 em (``办公室      2022年3月21日``) stays one space in body
   text. In table cells all spaces between CJK chars go (spread-out headers).
 * **Paragraphs**: a line continues the previous one unless the next line
-  starts with a number (``1.`` ``（2）`` ``一、`` ``第三条``), its first word
-  (with any closing marks that may not start a line) plus half an em would
-  have fitted at the end of the previous line (so that line was ended on
-  purpose), it is indented, a blank line separates them, or the font size
-  changes. Body paragraphs may continue over a page break when no table
-  intervenes. In table cells a line ending with ``。；：`` also ends a
-  paragraph; paragraphs in a cell are joined with ``"\\n"``.
+  starts with a number (``1.`` ``（2）`` ``一、`` ``第三条``, not ``1.5``), the
+  font size changes, a blank line separates them, or its first word (with
+  any closing marks that may not start a line) plus half an em would have
+  fitted on the previous line, so that line was ended on purpose. In body
+  text an indented line also starts a paragraph, except under a full line
+  with the same indent (hanging indents of 附件说明, unless that line ends a
+  sentence) or the same centre (a wrapped centred title). Body paragraphs
+  may continue over a page break when no table intervenes.
+* **Cells**: the free width of a line counts left and right of it (centred
+  cells). A line ending with ``。；：`` does *not* end a paragraph by itself:
+  a full line so ending is more often a sentence going on (``…1000亩。（1分）``)
+  and a short one is caught by the fit rule. Paragraphs are joined with
+  ``"\n"``. PDF cannot tell ``经济发展\n（20分）`` from a wrap when the first
+  line fills the cell; such texts come out joined.
+* **Tables**: rules for stitching pieces across pages are in
+  ``parsers.pdf_tables``; a ``续表`` line above a continuation is dropped.
 * **Page numbers** (``— 3 —``, ``-3-``, ``3``, ``第3页``) are dropped when they
   are the first or last line of a page.
 * **No text**: a page without text but with images gets a ``no_text_layer``
@@ -50,13 +59,22 @@ from ingest.errors import ParseError
 from normalize.text import join_paragraphs, squeeze_cjk_spaces
 from parsers.detect import fingerprint
 from parsers.document import Block, Document, Paragraph, ParseWarning
-from parsers.pdf_tables import NUMBERED_START, PARAGRAPH_END, GridCell, PageTable, TableBuilder, page_table_from_boxes
+from parsers.pdf_tables import (
+    NUMBERED_START,
+    GridCell,
+    PageTable,
+    TableBuilder,
+    Wrap,
+    page_table_from_boxes,
+)
 
 logger = logging.getLogger(__name__)
 
 CELL_PADDING = 6.0  # points between a cell's ruling and its text (Word/WPS default 5.4)
+SENTENCE_END = tuple("。！？!?")
 CID_GARBAGE_RATIO = 0.3  # share of (cid:N) chars above which a page's text is garbage
 _CJK_CHAR = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7]")
+_CONTINUED_TABLE = regex.compile(r"^[（(]?\s*续\s*表\s*\d*\s*[）)]?\s*$")
 _NO_LINE_START = set("，。、；：！？）》」』】〕〉”’,.;:!?)%")  # kinsoku: these move down with the char before
 _PAGE_NUMBER = regex.compile(
     r"^\s*(?:[—\-－–―~～]*\s*\d{1,4}\s*[—\-－–―~～]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
@@ -172,14 +190,23 @@ def _distribute_chars(chars: list[dict[str, Any]], tables: list[PageTable]) -> l
 
 
 def _cell_text(cell: GridCell) -> str:
+    """Lines of a cell joined into paragraphs; free width counts on both sides (centred cells)."""
     lines = group_lines(cell.chars, 0)
-    right = cell.bbox[2] - CELL_PADDING
+    if not lines:
+        return ""
+    width = cell.bbox[2] - cell.bbox[0] - 2 * CELL_PADDING
+    cell.wrap = Wrap(room=width - (lines[-1].x1 - lines[-1].x0), first_word=_needed_width(lines[0]))
     paragraphs: list[list[str]] = []
     for prev, line in zip([None, *lines], lines, strict=False):
-        if prev is None or prev.text.endswith(PARAGRAPH_END) or _starts_paragraph(prev, line, right):
+        if prev is None or NUMBERED_START.match(line.text) or _needed_width(line) <= width - (prev.x1 - prev.x0):
             paragraphs.append([])
         paragraphs[-1].append(line.text)
     return squeeze_cjk_spaces(join_paragraphs(paragraphs))
+
+
+def _needed_width(line: Line) -> float:
+    """Room a line's first word needs at the end of the line before (with CJK/Latin spacing)."""
+    return line.first_word_width + 0.5 * line.size
 
 
 def _drop_page_numbers(lines: list[Line]) -> list[Line]:
@@ -254,20 +281,19 @@ def _first_word_width(chars: list[dict[str, Any]], size: float) -> float:
     return float(end - first["x0"])
 
 
-def _starts_paragraph(prev: Line, line: Line, right: float) -> bool:
-    """True when ``line`` does not continue ``prev`` (rules in the module docstring)."""
-    if NUMBERED_START.match(line.text):
-        return True
-    # The next line's first word would have fitted (with room for CJK/Latin spacing): prev ended on purpose.
-    return line.first_word_width + 0.5 * line.size <= right - prev.x1
-
-
 def _starts_body_paragraph(prev: Line, line: Line, left: float, right: float) -> bool:
-    if _starts_paragraph(prev, line, right) or abs(line.size - prev.size) > 1:
+    """True when ``line`` does not continue ``prev`` (rules in the module docstring)."""
+    if NUMBERED_START.match(line.text) or abs(line.size - prev.size) > 1:
         return True
-    if line.x0 > left + 0.8 * line.size:
-        return True  # indented first line
-    return line.page == prev.page and line.top - prev.bottom > 1.5 * prev.size
+    if line.page == prev.page and line.top - prev.bottom > 1.5 * prev.size:
+        return True  # a blank line between
+    if _needed_width(line) <= right - prev.x1:
+        return True  # its first word would have fitted: prev ended on purpose
+    if line.x0 <= left + 0.8 * line.size:
+        return False  # a wrapped line back at the margin
+    same_indent = abs(line.x0 - prev.x0) < 0.5 * line.size and not prev.text.endswith(SENTENCE_END)
+    same_centre = abs((line.x0 + line.x1) - (prev.x0 + prev.x1)) < 2 * line.size
+    return not (same_indent or same_centre)  # else an indented first line
 
 
 def _shared_extreme(values: list[float], *, lowest: bool) -> float:
@@ -278,8 +304,26 @@ def _shared_extreme(values: list[float], *, lowest: bool) -> float:
     return float(pick(shared)) if shared else pick(values)
 
 
+def _drop_continuation_labels(items: list[Line | PageTable]) -> list[Line | PageTable]:
+    """Drop a ``续表`` line between the pieces of a table at the top of the next page."""
+    keep = []
+    for i, item in enumerate(items):
+        if (
+            isinstance(item, Line)
+            and _CONTINUED_TABLE.match(item.text)
+            and 0 < i < len(items) - 1
+            and isinstance(before := items[i - 1], PageTable)
+            and isinstance(after := items[i + 1], PageTable)
+            and before.page == item.page - 1 == after.page - 1
+        ):
+            continue
+        keep.append(item)
+    return keep
+
+
 def _assemble(items: list[Line | PageTable]) -> Iterator[Block]:
     """Lines into paragraphs and table pieces into tables, in reading order."""
+    items = _drop_continuation_labels(items)
     body = [item for item in items if isinstance(item, Line)]
     left = _shared_extreme([line.x0 for line in body], lowest=True) if body else 0.0
     right = _shared_extreme([line.x1 for line in body], lowest=False) + 0.5 if body else 0.0

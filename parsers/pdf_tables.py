@@ -17,8 +17,12 @@ pieces are stitched (rules chosen for LibreOffice/Word output, see
 * **Row split by the page break**: the continuation's first row is joined to
   the table's last row when some cells of that last row that were one row high
   and had text have an *empty* counterpart on the new page (their text ended
-  on page N), and those are the leftmost such column or at least half of them.
-  A fresh row rarely leaves its first cell, or half of its cells, empty.
+  on page N), and those are the leftmost such column or at least half of them
+  (a fresh row rarely leaves its first cell, or half of its cells, empty); or
+  when every other such cell goes on with text that reads as a wrap: the last
+  line on page N was full (the next page's first word would not have fitted)
+  and neither ends with ``。；：`` nor is followed by a numbered line. A fresh
+  row whose text cells all happen to follow full lines would be joined wrongly.
 * **Vertical merge across the break**: LibreOffice draws the covered part of a
   merged cell on the next page as an empty cell; an empty first-row cell
   under a cell that spans rows (or that itself spans rows) extends the span.
@@ -46,7 +50,7 @@ EDGE_MATCH_TOLERANCE = 3.0  # points: column edges of two pieces of one table
 
 # A line starting like this opens a new paragraph: 1. 1、 （1） (1) 一、 （一） 第一条
 NUMBERED_START = re.compile(
-    r"^\s*(?:\d+\s*[.．、]|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百零〇\d]+[条章])"
+    r"^\s*(?:\d+\s*[.．、](?!\d)|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百零〇\d]+[条章])"
 )
 PARAGRAPH_END = tuple("。；：;:！？!?")
 
@@ -62,6 +66,21 @@ class GridCell:
     bbox: BBox
     chars: list[dict[str, Any]] = field(default_factory=list)
     text: str = ""
+    wrap: Wrap | None = None  # how the text starts and ends, for joining a row split by a page break
+
+
+@dataclass
+class Wrap:
+    """Geometry of a cell's text at its edges.
+
+    ``room``: free width on the last line (left and right of it, so centred
+    text counts too); ``first_word``: the width the first word needs (plus
+    half an em). A first word wider than the previous piece's room means the
+    text was wrapped there, not ended.
+    """
+
+    room: float
+    first_word: float
 
 
 @dataclass
@@ -144,16 +163,15 @@ def _fill_holes(
                 cells.append(cell)
 
 
-def join_cell_parts(first: str, second: str) -> str:
-    """Text of a cell continued on the next page: a new paragraph or the same one wrapped."""
+def join_cell_parts(first: str, second: str, *, wrapped: bool) -> str:
+    """Text of a cell continued on the next page: the same paragraph wrapped, or a new one."""
     if not first or not second:
         return first or second
-    if first.endswith(PARAGRAPH_END) or NUMBERED_START.match(second):
+    if not wrapped:
         return f"{first}\n{second}"
     head, _, last_line = first.rpartition("\n")
-    joined = join_wrapped([last_line, second.split("\n", 1)[0]])
-    rest = second.split("\n", 1)[1:]
-    return "\n".join([part for part in (head, joined) if part] + rest)
+    first_line, *rest = second.split("\n", 1)
+    return "\n".join([part for part in (head, join_wrapped([last_line, first_line])) if part] + rest)
 
 
 @dataclass
@@ -163,6 +181,17 @@ class _Span:
     rowspan: int
     colspan: int
     text: str
+    wrap: Wrap | None = None
+
+    @classmethod
+    def of(cls, cell: GridCell, row_shift: int = 0) -> _Span:
+        return cls(cell.row - row_shift, cell.col, cell.rowspan, cell.colspan, cell.text, cell.wrap)
+
+    def wraps_into(self, cell: _Span) -> bool:
+        """True when ``cell``'s text reads as this cell's last line wrapped onto the next page."""
+        if not (self.text and cell.text and self.wrap and cell.wrap) or NUMBERED_START.match(cell.text):
+            return False
+        return cell.wrap.first_word > self.wrap.room
 
 
 def _header_signature(
@@ -185,7 +214,7 @@ class TableBuilder:
         self.col_edges = first.col_edges
         self.n_cols = first.n_cols
         self.page = first.page
-        self.spans = [_Span(c.row, c.col, c.rowspan, c.colspan, c.text) for c in first.cells]
+        self.spans = [_Span.of(c) for c in first.cells]
         self.row_pages: list[int | None] = [first.page] * first.n_rows
         self._first_piece = [replace(s) for s in self.spans]  # a copy: later pages extend spans
 
@@ -202,7 +231,7 @@ class TableBuilder:
     def append(self, piece: PageTable) -> None:
         """Add the next page's piece: drop its repeated header, join a split row, extend spans."""
         skip = self._repeated_header_rows(piece)
-        rows = [_Span(c.row - skip, c.col, c.rowspan, c.colspan, c.text) for c in piece.cells if c.row >= skip]
+        rows = [_Span.of(c, skip) for c in piece.cells if c.row >= skip]
         n_rows = piece.n_rows - skip
         if n_rows <= 0:
             return
@@ -213,7 +242,8 @@ class TableBuilder:
         for cell in rows:
             above = last_row.get(cell.col) if cell.row == 0 else None
             if above is not None and above.colspan == cell.colspan and (split or self._continues_span(cell, above)):
-                above.text = join_cell_parts(above.text, cell.text)
+                above.text = join_cell_parts(above.text, cell.text, wrapped=above.wraps_into(cell))
+                above.wrap = cell.wrap if cell.text else above.wrap
                 above.rowspan += cell.rowspan - (1 if split else 0)
                 continue
             cell.row += offset
@@ -235,12 +265,27 @@ class TableBuilder:
         return {s.col: s for s in self.spans if s.row <= last < s.row + s.rowspan}
 
     def _row_was_split(self, first_row: dict[int, _Span], last_row: dict[int, _Span]) -> bool:
-        last = self.n_rows - 1
-        single = sorted(col for col, s in last_row.items() if s.row == last and s.text)
         if any(col not in first_row or first_row[col].colspan != last_row[col].colspan for col in last_row):
             return False  # different column structure: never join
+        last = self.n_rows - 1
+        # Cells that start in the last row, have text, and are not merges going on (an empty cell
+        # several rows high under them on the new page).
+        single = sorted(
+            col
+            for col, s in last_row.items()
+            if s.row == last and s.text and (first_row[col].text or first_row[col].rowspan == 1)
+        )
+        if not single:
+            return False
         ended = [col for col in single if not first_row[col].text]
-        return bool(ended) and (ended[0] == single[0] or 2 * len(ended) >= len(single))
+        if ended and (ended[0] == single[0] or 2 * len(ended) >= len(single)):
+            return True
+        going_on = [col for col in single if col not in ended]
+        # A full line ending a sentence may as well end the row: only a wrap mid-sentence counts.
+        return bool(going_on) and all(
+            last_row[col].wraps_into(first_row[col]) and not last_row[col].text.endswith(PARAGRAPH_END)
+            for col in going_on
+        )
 
     def _continues_span(self, cell: _Span, above: _Span) -> bool:
         return not cell.text and (above.rowspan > 1 or cell.rowspan > 1)

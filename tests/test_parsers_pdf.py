@@ -28,7 +28,7 @@ from ingest.errors import ParseError
 from parsers import parse as parse_any
 from parsers.document import Document, Table
 from parsers.pdf_parser import cid_ratio, is_page_number, parse
-from parsers.pdf_tables import TableBuilder, join_cell_parts, page_table_from_boxes
+from parsers.pdf_tables import TableBuilder, Wrap, join_cell_parts, page_table_from_boxes
 
 DATA = Path(__file__).parent / "data" / "pdf"
 
@@ -231,6 +231,26 @@ def test_same_grid_as_the_word_backend(notice_files: tuple[Path, Path], notice: 
 
     assert cells(notice) == cells(from_word)
     assert [p.text for p in notice.paragraphs] == [p.text for p in from_word.paragraphs]
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "佳县2020年度目标责任考核指标"
+
+
+def test_sample_notice_has_the_grids_of_its_docx() -> None:
+    """The committed sample printed by LibreOffice: same tables, spans and texts (spacing aside)."""
+    docx_parser = pytest.importorskip("parsers.docx_parser")
+    if not (SAMPLE.with_suffix(".pdf").exists() and SAMPLE.with_suffix(".docx").exists()):
+        pytest.skip(f"sample {SAMPLE.name} (.pdf and .docx) not found")
+
+    def grids(doc: Document) -> list[list[tuple[int, int, int, int, str]]]:
+        return [
+            sorted((c.row, c.col, c.rowspan, c.colspan, "".join(c.text.split())) for r in t.rows for c in r)
+            for t in doc.tables
+        ]
+
+    from_pdf = parse(SAMPLE.with_suffix(".pdf"))
+    assert grids(from_pdf) == grids(docx_parser.parse(SAMPLE.with_suffix(".docx")))
+    assert all(len(set(t.row_pages)) >= 1 and None not in t.row_pages for t in from_pdf.tables)
 
 
 def test_registry_parses_pdf_by_content(notice_files: tuple[Path, Path], tmp_path: Path) -> None:
@@ -455,17 +475,39 @@ def test_pieces_with_other_columns_do_not_continue() -> None:
     assert not builder.continues_with(_piece(2, HEAD, (0.0, 80.0, 200.0, 260.0)))
 
 
+def _with_wrap(piece, room: float, first_word: float):  # type: ignore[no-untyped-def]
+    for cell in piece.cells:
+        cell.wrap = Wrap(room=room, first_word=first_word) if cell.text else None
+    return piece
+
+
+@pytest.mark.parametrize(("room", "joined"), [(3.0, True), (40.0, False)])
+def test_row_split_inside_merges_is_joined_only_after_a_full_line(room: float, joined: bool) -> None:
+    """Every other column is a merge going on: only the text geometry tells a split row from a new one."""
+    first = [(0, 0, 2, 1, "生态"), (0, 1, 1, 1, "甲"), (0, 2, 2, 1, "环境局"), (1, 1, 1, 1, "第56项：推进")]
+    builder = TableBuilder(_with_wrap(_piece(1, first), room, 18.0))
+    builder.append(
+        _with_wrap(
+            _piece(2, [(0, 0, 2, 1, ""), (0, 1, 1, 1, "建设"), (0, 2, 2, 1, ""), (1, 1, 1, 1, "乙")]), room, 18.0
+        )
+    )
+    table = builder.to_table()
+    assert table.n_rows == (3 if joined else 4)
+    assert table.cell_at(1, 1).text == ("第56项：推进建设" if joined else "第56项：推进")  # type: ignore[union-attr]
+    assert (table.cell_at(0, 0).rowspan, table.cell_at(0, 2).rowspan) == (table.n_rows, table.n_rows)  # type: ignore[union-attr]
+
+
 # fmt: off
 CELL_PARTS = (
-    ("推进重点项目建", "设，完成投资", "推进重点项目建设，完成投资"),
-    ("完成投资任务。", "新开工项目", "完成投资任务。\n新开工项目"),
-    ("（1）城镇就业", "（2）转移就业", "（1）城镇就业\n（2）转移就业"),
-    ("GDP", "growth", "GDP growth"),
-    ("经济", "", "经济"),
+    ("推进重点项目建", "设，完成投资", True, "推进重点项目建设，完成投资"),
+    ("完成投资任务。", "新开工项目", False, "完成投资任务。\n新开工项目"),
+    ("1.甲\n2.乙方", "案落实\n3.丙", True, "1.甲\n2.乙方案落实\n3.丙"),
+    ("GDP", "growth", True, "GDP growth"),
+    ("经济", "", False, "经济"),
 )
 # fmt: on
 
 
-@pytest.mark.parametrize(("first", "second", "joined"), CELL_PARTS)
-def test_join_cell_parts(first: str, second: str, joined: str) -> None:
-    assert join_cell_parts(first, second) == joined
+@pytest.mark.parametrize(("first", "second", "wrapped", "joined"), CELL_PARTS)
+def test_join_cell_parts(first: str, second: str, wrapped: bool, joined: str) -> None:
+    assert join_cell_parts(first, second, wrapped=wrapped) == joined
