@@ -129,7 +129,8 @@ def ingest_command(paths: tuple[Path, ...], db: Path, as_json: bool, silent: boo
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     files = list(iter_notice_files(paths))
     show_bar = not silent and not as_json and len(files) > 1
-    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr, hidden=not show_bar) as bar:
+    label = "ingesting" if show_bar else ""
+    with click.progressbar(length=len(files), label=label, file=sys.stderr, hidden=not show_bar) as bar:
 
         def on_file(result: FileResult) -> None:
             bar.update(1)
@@ -171,22 +172,59 @@ cli.add_command(ingest_command)
 # -- queries -----------------------------------------------------------------
 
 
+def _same_notice_key(a: Any) -> tuple[Any, ...]:
+    """Answers equal but for their file: the same notice received in several formats."""
+    f = a.framework
+    return (a.indicator, a.points, a.kind, a.lead, tuple(a.cooperating), a.category, f.title, f.region, f.year,
+            f.assessee, a.relation)  # fmt: skip
+
+
+def _merge_copies(answers: Sequence[Any]) -> list[tuple[Any, str]]:
+    """One line per answer, with where it was found: ``name.docx|pdf 表1行3`` (page when one file)."""
+    merged: dict[tuple[Any, ...], tuple[Any, list[Any]]] = {}
+    for a in answers:
+        merged.setdefault(_same_notice_key(a), (a, []))[1].append(a.source)
+    return [(a, _cite(sources)) for a, sources in merged.values()]
+
+
+def _cite(sources: list[Any]) -> str:
+    places: dict[tuple[str, int, int], list[Any]] = {}
+    for src in sources:
+        places.setdefault((Path(src.file).stem, src.table, src.row), []).append(src)
+    cites = []
+    for (stem, table, row), same in places.items():
+        suffixes = "|".join(sorted({Path(s.file).suffix.lstrip(".") for s in same}))
+        page = f" 第{same[0].page}页" if len(same) == 1 and same[0].page else ""
+        cites.append(f"{stem}.{suffixes} 表{table + 1}行{row}{page}")
+    return "；".join(cites)
+
+
 def _answers_table(answers: Sequence[Any], with_relation: bool = False) -> str:
     headers = ["指标", "分值", "类型", "牵头单位", "配合单位", "类别", "框架", "来源"]
     if with_relation:
         headers.insert(3, "关系")
     rows = []
-    for a in answers:
+    for a, where in _merge_copies(answers):
         framework = " ".join(filter(None, [a.framework.region, str(a.framework.year or ""), a.framework.assessee]))
         lead = a.lead + ("（承上）" if a.inherited else "") if a.lead else ""
-        where = f"{Path(a.source.file).name} 表{a.source.table + 1}行{a.source.row}"
-        if a.source.page:
-            where += f" 第{a.source.page}页"
-        row = [a.indicator, a.points, a.kind, lead, a.cooperating, a.category, framework, where]
+        row = [
+            a.indicator,
+            a.points,
+            KIND_LABELS.get(a.kind, a.kind),
+            lead,
+            a.cooperating,
+            a.category,
+            framework,
+            where,
+        ]
         if with_relation:
-            row.insert(3, {"lead": "牵头", "cooperating": "配合", "assessee": "被考核"}.get(a.relation or "", ""))
+            row.insert(3, RELATION_LABELS.get(a.relation or "", ""))
         rows.append(row)
-    return render_table(headers, rows, max_width=36)
+    return render_table(headers, rows, max_width=36, clip_last=False)
+
+
+KIND_LABELS = {"indicator": "指标", "deduction": "扣分", "veto": "一票否决", "bonus": "加分"}
+RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessee": "被考核"}
 
 
 @cli.command(name="owner")
@@ -244,16 +282,17 @@ def dept_command(name: str, year: int | None, db: Path, as_json: bool) -> None:
         return
     if not answers:
         raise click.ClickException(f"{name}: no indicators found for this unit")
-    groups: dict[int, list[Any]] = {}
+    groups: dict[tuple[Any, ...], list[Any]] = {}
     for answer in answers:
-        groups.setdefault(answer.framework.id, []).append(answer)
-    for items in groups.values():
-        f = items[0].framework
-        lead_points = sum(a.points or 0 for a in items if a.relation in ("lead", "assessee") and a.kind == "indicator")
+        f = answer.framework
+        groups.setdefault((f.title, f.region, f.year, f.assessee), []).append(answer)
+    for (title, region, year, assessee), items in groups.items():
+        unique = [a for a, _ in _merge_copies(items)]
+        carried = [a for a in unique if a.relation != "cooperating"]
+        points = sum(a.points or 0 for a in carried if a.kind == "indicator")
         click.echo(
-            f"\n【{f.title or '(untitled)'}】{f.region or ''} {f.year or ''} {f.assessee or ''} — "
-            f"牵头/承担 {sum(1 for a in items if a.relation != 'cooperating')} 项 {lead_points:g} 分，"
-            f"配合 {sum(1 for a in items if a.relation == 'cooperating')} 项"
+            f"\n【{title or '(无标题)'}】{region or ''} {year or ''} {assessee or ''} — "
+            f"牵头/承担 {len(carried)} 项 {points:g} 分，配合 {len(unique) - len(carried)} 项"
         )
         click.echo(_answers_table(items, with_relation=True))
 

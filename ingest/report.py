@@ -23,9 +23,15 @@ def clip(text: str, width: int) -> str:
     return out + "…"
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 40) -> str:
-    """A table with a header rule; cells wider than ``max_width`` are clipped."""
-    cells = [[clip(_fmt(v), max_width) for v in row] for row in rows]
+def render_table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 40, clip_last: bool = True
+) -> str:
+    """A table with a header rule; cells wider than ``max_width`` are clipped (the last column too, if asked)."""
+    last = len(headers) - 1
+    cells = [
+        [_fmt(v) if i == last and not clip_last else clip(_fmt(v), max_width) for i, v in enumerate(row)]
+        for row in rows
+    ]
     widths = [display_width(h) for h in headers]
     for row in cells:
         widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
