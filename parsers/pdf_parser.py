@@ -116,6 +116,8 @@ def _open_pdf(path: Path) -> Iterator[PDF]:
     """Open with pdfplumber; pdfminer's failures (wrapped by pdfplumber) become ``ParseError``."""
     try:
         pdf = pdfplumber.open(path)
+    except OSError as e:
+        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
     except PdfminerException as e:
         cause = e.args[0] if e.args else e
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
