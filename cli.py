@@ -163,7 +163,23 @@ def _ingest_report(summary: Any, store: Any) -> str:
         f"{sum(f.deductions for f in summary.files)} deductions, "
         f"{sum(len(f.warnings) for f in summary.files)} warnings in {summary.seconds:.1f}s → {store.path}"
     )
-    return f"{table}\n{totals}"
+    return "\n".join([table, *_warning_lines(summary), totals])
+
+
+def _warning_lines(summary: Any) -> list[str]:
+    """Each distinct warning once, with the files it came from (copies of a notice share theirs)."""
+    files_by_message: dict[str, list[str]] = {}
+    for f in summary.files:
+        for message in f.warnings:
+            files_by_message.setdefault(message, []).append(f.file)
+    if not files_by_message:
+        return []
+    lines = ["", "警告（原样报告，未作更正）:"]
+    for message, files in files_by_message.items():
+        stems = sorted({Path(p).stem for p in files})
+        suffixes = "|".join(sorted({Path(p).suffix.lstrip(".") for p in files}))
+        lines.append(f"  - {message}  [{'、'.join(stems)}.{suffixes}]")
+    return [*lines, ""]
 
 
 cli.add_command(ingest_command)

@@ -38,6 +38,14 @@ def check_framework(framework: Framework) -> None:
             framework.warnings.append(
                 f"{label}: declared total {_fmt(framework.declared_total)}, items sum to {_fmt(listed)}"
             )
+    seen: dict[str, str | None] = {}
+    for indicator in scored:
+        key = "".join(indicator.text.split())
+        if key in seen and seen[key] != indicator.lead:
+            framework.warnings.append(
+                f"{label}: the same indicator is listed for {seen[key]} and {indicator.lead}: {indicator.text[:30]}"
+            )
+        seen.setdefault(key, indicator.lead)
     unresolved = sorted({name for i in framework.indicators for name in i.unresolved_units})
     if unresolved:
         framework.warnings.append(f"{label}: unit names not in the registry: {'、'.join(unresolved)}")

@@ -20,6 +20,7 @@ from parsers.document import Table
 _TOTAL = regex.compile(r"^(?:合计|总计|总分|合计分值|小计)")
 _VETO = regex.compile(r"一票否决")
 _BONUS = regex.compile(r"加分")
+_DEDUCTION = regex.compile(r"减分|扣分|负面清单")
 
 
 class FillState(BaseModel):
@@ -35,10 +36,11 @@ class RowCells(BaseModel):
 
 
 def row_cells(table: Table, row: int) -> RowCells:
+    """The row's texts by column: a vertical merge repeats its text down, a horizontal one only at its origin."""
     texts, fresh = [], []
     for col in range(table.n_cols):
         cell = table.cell_at(row, col)
-        text = cell.text.strip() if cell is not None else ""
+        text = cell.text.strip() if cell is not None and cell.col == col else ""
         texts.append(text)
         fresh.append(cell is not None and cell.row == row and bool(text))
     return RowCells(texts=texts, fresh=fresh)
@@ -115,7 +117,7 @@ class RowReader:
         text = cells.texts[text_col] if text_col is not None else ""
         if not text and name:
             text, name = name, None
-        if not text and deepest_fresh is not None and deepest_fresh == self.roles.all("category")[-1]:
+        if not text and deepest_fresh is not None and deepest_fresh != self.roles.all("category")[0]:
             # A template row whose indicator column is empty names the item in its sub-category cell.
             own_name, own_points = split_declared_points(cells.texts[deepest_fresh])
             self.state.categories.pop(deepest_fresh, None)
@@ -134,7 +136,8 @@ class RowReader:
         elif name_points is not None:
             indicator.points, indicator.points_from = name_points, "name"
         value_cell = cells.texts[deduction_col] if deduction_col is not None else None
-        if self.negative or value_cell:
+        in_deduction_block = any(_DEDUCTION.search(c) for c in indicator.category_path)
+        if self.negative or value_cell or in_deduction_block:
             deduction = parse_deduction(indicator.text, value_cell or None)
             indicator.kind = "deduction"
             if deduction is not None:
