@@ -1,0 +1,105 @@
+"""The store: one transaction per document, idempotent re-ingest, replacement, rollback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+
+from ingest.pipeline import ingest_file
+from normalize.departments import default_registry
+from store import Store
+from store.queries import counts, owner
+
+SAMPLE_TXT = SAMPLES / "佳县2020年度目标责任考核指标.txt"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "kaohe.db")
+
+
+@pytest.fixture
+def notice(tmp_path: Path) -> Path:
+    target = tmp_path / "notices" / "佳县2020.txt"
+    target.parent.mkdir()
+    shutil.copy(SAMPLE_TXT, target)
+    return target
+
+
+def table_rows(store: Store) -> dict[str, int]:
+    return {t: store.db[t].count for t in store.db.table_names() if not t.startswith("indicators_fts")}
+
+
+def test_ingest_then_reingest_changes_nothing(store: Store, notice: Path) -> None:
+    first = ingest_file(notice, store, default_registry())
+    assert (first.status, first.frameworks, first.indicators, first.deductions) == ("added", 7, 163, 40)
+    before = table_rows(store)
+    again = ingest_file(notice, store, default_registry())
+    assert again.status == "unchanged"
+    assert table_rows(store) == before
+
+
+def test_changed_file_at_same_path_replaces_its_earlier_version(store: Store, notice: Path) -> None:
+    ingest_file(notice, store, default_registry())
+    notice.write_text(
+        notice.read_text(encoding="utf-8").replace("营造林面积4万亩", "营造林面积5万亩"), encoding="utf-8"
+    )
+    result = ingest_file(notice, store, default_registry())
+    assert result.status == "replaced"
+    assert counts(store.db)["documents"] == 1
+    texts = [a.indicator for a in owner(store.db, "营造林面积")]
+    assert "营造林面积5万亩" in texts and "营造林面积4万亩" not in texts
+
+
+def test_same_content_elsewhere_is_a_duplicate(store: Store, notice: Path, tmp_path: Path) -> None:
+    ingest_file(notice, store, default_registry())
+    copy = tmp_path / "copy.txt"
+    shutil.copy(notice, copy)
+    result = ingest_file(copy, store, default_registry())
+    assert result.status == "duplicate" and result.duplicate_of == str(notice.resolve())
+    assert counts(store.db)["documents"] == 1
+
+
+def test_a_failure_while_writing_leaves_the_store_as_it_was(
+    store: Store, notice: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_file(notice, store, default_registry())
+    before = table_rows(store)
+    notice.write_text(notice.read_text(encoding="utf-8").replace("4万亩", "6万亩"), encoding="utf-8")
+    calls = 0
+    original = Store._insert_framework
+
+    def fail_on_third(self: Store, document_id: int, framework: object) -> tuple[int, int]:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("disk full")
+        return original(self, document_id, framework)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "_insert_framework", fail_on_third)
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest_file(notice, store, default_registry())
+    assert table_rows(store) == before
+    assert next(a.indicator for a in owner(store.db, "营造林面积")) == "营造林面积4万亩"
+
+
+def test_an_unreadable_file_fails_cleanly_and_stores_nothing(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"PK\x03\x04 this is not a zip")
+    result = ingest_file(bad, store, default_registry())
+    assert result.status == "failed" and "broken.docx" in (result.error or "")
+    assert counts(store.db)["documents"] == 0
+
+
+def test_provenance_and_search_of_chinese_substrings(store: Store, notice: Path) -> None:
+    ingest_file(notice, store, default_registry())
+    (hit,) = [a for a in owner(store.db, "营造林面积") if a.framework.assessee is None]
+    assert (hit.source.file, hit.source.table, hit.source.row) == (str(notice.resolve()), 0, 38)
+    assert hit.targets[0]["value"] == 4 and hit.targets[0]["unit"] == "万亩"
+    assert [a.indicator for a in owner(store.db, "隐性")] == ["未完成隐性债务化解任务的"]  # two characters: LIKE
+    fuzzy = owner(store.db, "营造林的面积4万亩")
+    assert fuzzy and fuzzy[0].match == "fuzzy" and fuzzy[0].indicator == "营造林面积4万亩"
+    assert owner(store.db, "完全无关的查询文字") == []
