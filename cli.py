@@ -286,7 +286,7 @@ def dept_command(name: str, year: int | None, db: Path, as_json: bool) -> None:
         kaohe dept 县发改局 --year 2020 --json
     """
     from normalize.departments import default_registry
-    from store.queries import department, regions
+    from store.queries import department, mentions, regions
 
     store = _open_store(db)
     registry = default_registry()
@@ -296,7 +296,8 @@ def dept_command(name: str, year: int | None, db: Path, as_json: bool) -> None:
     if as_json:
         _emit_json(answers)
         return
-    if not answers:
+    prose = mentions(store.db, sorted(units, key=str))
+    if not answers and not prose:
         raise click.ClickException(f"{name}: no indicators found for this unit")
     groups: dict[tuple[Any, ...], list[Any]] = {}
     for answer in answers:
@@ -311,6 +312,10 @@ def dept_command(name: str, year: int | None, db: Path, as_json: bool) -> None:
             f"牵头/承担 {len(carried)} 项 {points:g} 分，配合 {len(unique) - len(carried)} 项"
         )
         click.echo(_answers_table(items, with_relation=True))
+    if prose:
+        click.echo(f"\n正文提及 {len(prose)} 处:")
+        for m in prose:
+            click.echo(f"  {Path(m.document).name} 段{m.block}: …{m.context}…")
 
 
 @cli.command(name="frameworks")

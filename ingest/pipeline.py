@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from frameworks import extract_frameworks
 from frameworks.build import document_region
+from frameworks.mentions import find_mentions
 from ingest.discover import iter_notice_files
 from ingest.errors import IngestError
 from normalize.departments import DepartmentRegistry, default_registry
@@ -67,7 +68,8 @@ def ingest_file(path: Path, store: Store, registry: DepartmentRegistry) -> FileR
     except IngestError as e:
         return FileResult(file=str(path), status="failed", error=str(e), seconds=time.perf_counter() - started)
     frameworks = extract_frameworks(document, registry)
-    saved = store.save(document, frameworks, document_region(document))
+    region = document_region(document)
+    saved = store.save(document, frameworks, region, find_mentions(document, region))
     return FileResult(
         file=str(path),
         status=saved.status,

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from frameworks.mentions import Mention
 from frameworks.model import Framework, Indicator
 from parsers.document import Document
 from store.results import SaveResult
@@ -57,7 +58,9 @@ class Store:
             return "duplicate", other[0]["path"]
         return ("changed" if same_path else "new"), None
 
-    def save(self, document: Document, frameworks: list[Framework], region: str | None) -> SaveResult:
+    def save(
+        self, document: Document, frameworks: list[Framework], region: str | None, mentions: list[Mention] = ()
+    ) -> SaveResult:
         """Write a document and its frameworks in one transaction, replacing an earlier version at its path."""
         status, other = self.find_document(document.source.path, document.source.sha256)
         if status in ("unchanged", "duplicate"):
@@ -66,6 +69,11 @@ class Store:
             self._delete_path(document.source.path)
             document_id = self._insert_document(document, region)
             counts = [self._insert_framework(document_id, f) for f in frameworks]
+            self.db["mentions"].insert_all(
+                {"document_id": document_id, "region": region, **m.model_dump(exclude={"resolved"}),
+                 "resolved": int(m.resolved)}
+                for m in mentions
+            )  # fmt: skip
             warnings = [w.message for w in document.warnings] + [w for f in frameworks for w in f.warnings]
         return SaveResult(
             status="replaced" if status == "changed" else "added",
@@ -85,7 +93,7 @@ class Store:
             self.db.execute("delete from indicators where document_id = ?", [document_id])
             framework_ids = "select id from frameworks where document_id = ?"
             self.db.execute(f"delete from categories where framework_id in ({framework_ids})", [document_id])
-            for table in ("frameworks", "warnings"):
+            for table in ("frameworks", "warnings", "mentions"):
                 self.db.execute(f"delete from {table} where document_id = ?", [document_id])
             self.db.execute("delete from documents where id = ?", [document_id])
 

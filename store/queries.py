@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from store.results import FrameworkRef, FrameworkSummary, IndicatorAnswer, SourceRef, WarningRow
+from store.results import FrameworkRef, FrameworkSummary, IndicatorAnswer, MentionRow, SourceRef, WarningRow
 
 _SELECT = """
 select i.*, f.title as f_title, f.region as f_region, f.year as f_year, f.assessee as f_assessee
@@ -185,3 +185,19 @@ def warnings(db: Database, document: str | None = None) -> list[WarningRow]:
 
 def counts(db: Database) -> dict[str, int]:
     return {t: db[t].count for t in ("documents", "frameworks", "indicators", "warnings")}
+
+
+def mentions(db: Database, units: list[tuple[str | None, str]]) -> list[MentionRow]:
+    """Paragraphs that name the units in prose; ``units`` are (region, canonical) pairs."""
+    if not units:
+        return []
+    clause = " or ".join("(m.unit = ? and (? is null or m.region = ?))" for _ in units)
+    params: list[Any] = [p for region, name in units for p in (name, region, region)]
+    sql = (
+        "select m.*, d.path, d.title from mentions m join documents d on d.id = m.document_id "
+        f"where {clause} order by d.path, m.block"
+    )
+    return [
+        MentionRow(document=r["path"], title=r["title"], block=r["block"], unit=r["unit"], context=r["context"])
+        for r in db.query(sql, params)
+    ]

@@ -63,6 +63,16 @@ class WarningRow(BaseModel):
     message: str
 
 
+class MentionRow(BaseModel):
+    """A paragraph that names a unit in prose."""
+
+    document: str
+    title: str | None
+    block: int
+    unit: str
+    context: str
+
+
 class SaveResult(BaseModel):
     """What writing one document did: added, replaced (same path, new content), unchanged or duplicate."""
 

@@ -145,3 +145,15 @@ def m001_initial(db: Database) -> None:
         db[table].create_index(columns)
     db["responsibilities"].create_index(["unit"])
     db["indicators"].enable_fts(["search_text"], tokenize="trigram", create_triggers=True)
+
+
+@migrations()
+def m002_mentions(db: Database) -> None:
+    db["mentions"].create(
+        {"id": int, "document_id": int, "block": int, "unit": str, "as_written": str, "region": str,
+         "resolved": int, "context": str},
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )  # fmt: skip
+    db["mentions"].create_index(["unit"])
+    db["mentions"].create_index(["document_id"])

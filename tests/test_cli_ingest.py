@@ -150,3 +150,9 @@ def test_queries_without_a_store_say_what_to_do(tmp_path: Path) -> None:
 def test_every_command_has_help(command: str) -> None:
     result = run(command, "--help")
     assert "Example:" in result.stdout
+
+
+def test_dept_lists_mentions_in_prose(db: Path) -> None:
+    out = run("dept", "县纪委", "--db", str(db)).stdout
+    assert "正文提及" in out and "县纪委（监委）" in out
+    assert "党风廉政建设  40" in out
