@@ -17,11 +17,14 @@ setup: $(BIN)/kaohe
 # LibreOffice converts .doc/.wps and renders the PDF samples; poppler for pdftotext checks.
 system-deps:
 	@command -v soffice >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui fonts-noto-cjk; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui fonts-noto-cjk poppler-utils; \
 	  else echo "LibreOffice (soffice) not found: .doc/.wps tests will skip. Install libreoffice-writer-nogui to run them."; fi; }
 
-demo: setup
-	$(BIN)/kaohe-ingest samples/
+# The main job: ingest samples/ into ./kaohe.db, then ask who owns an indicator and what a unit carries.
+demo: setup system-deps
+	-$(BIN)/kaohe-ingest samples/ --db $(DB)
+	$(BIN)/kaohe owner 营造林面积 --db $(DB)
+	$(BIN)/kaohe owner 全社会固定资产投资 --db $(DB)
 
 test: setup system-deps
 	$(BIN)/python -m pytest -q

@@ -59,7 +59,8 @@ URGENCY = regex.compile(r"^(特\s*急|加\s*急|特\s*提|平\s*急)$")
 PAGE_NO = regex.compile(r"^[—\-－–―]\s*\d{1,3}\s*[—\-－–―]$")
 RULE = regex.compile(r"^[\s★☆—\-_=─━＿*·]+$")
 ATT_NOTE = regex.compile(r"^(?:[-*]\s*)?附\s*件\s*[：:]\s*(?P<rest>.*)$")
-ATT_ITEM = regex.compile(r"^(?:[-*]\s*)?(?P<n>\d{1,2})\s*[.．、](?!\d)\s*(?P<name>.+)$")
+# `1．2020年度…`: a full-width point or 顿号 may touch a year; an ASCII point only a year, not `2.5`.
+ATT_ITEM = regex.compile(r"^(?:[-*]\s*)?(?P<n>\d{1,2})\s*(?:[．、]|\.(?!\d)|\.(?=(?:19|20)\d{2}\s*年))\s*(?P<name>.+)$")
 CC = regex.compile(r"^抄\s*送\s*[：:]\s*(?P<to>.+)$")
 PRINTED = regex.compile(r"^(?P<org>\S.*?)?\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发$")
 DATE_AR = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
@@ -87,6 +88,9 @@ ISSUER_MARK_SUFFIX = regex.compile(r"\s*文\s*件$")
 _CJK_OR_PUNCT = r"[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}、，。：；！？]"
 SPACE_BY_CJK = regex.compile(rf"\s+(?={_CJK_OR_PUNCT})|(?<={_CJK_OR_PUNCT})\s+")
 LIST_SEPARATOR = regex.compile(r"[，、,]")
+# Addressee lists separate categories with ，and organs of one category with 、 (各镇党委、政府):
+# a 、-group is one addressee, so only ，/；split them.
+GROUP_SEPARATOR = regex.compile(r"[，,；;]")
 MARKUP = regex.compile(r"\*\*|\[image:[^\]]*\]|</?p>|^#+\s+")
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "0": 0} | {c: n for n, c in enumerate("一二三四五六七八九", 1)}
 
@@ -205,12 +209,12 @@ def _squeeze(text: str) -> str:
     return str(SPACE_BY_CJK.sub("", text.strip()))
 
 
-def _split_list(text: str) -> list[str]:
-    """Split on ，、 outside brackets, dropping empty items and the final 。."""
+def _split_list(text: str, separator: regex.Pattern[str] = LIST_SEPARATOR) -> list[str]:
+    """Split on ``separator`` (，、 by default) outside brackets, dropping empty items and the final 。."""
     items, depth, current = [], 0, ""
     for char in text.strip().rstrip("。.；;"):
         depth += int(char in "（(《“") - int(char in "）)》”")
-        if depth <= 0 and LIST_SEPARATOR.match(char):
+        if depth <= 0 and separator.match(char):
             items.append(current)
             current = ""
         else:
@@ -316,7 +320,7 @@ def _recipients(lines: list[str]) -> list[str]:
     for count in (1, 2, 3):
         text = _squeeze(join_wrapped(lines[start : start + count]))
         if text.endswith(("：", ":")):
-            items = _split_list(text[:-1])
+            items = _split_list(text[:-1], GROUP_SEPARATOR)
             return items if items and all(len(i) <= 30 and ADDRESSEE.search(i) for i in items) else []
     return []
 

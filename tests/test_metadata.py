@@ -69,7 +69,7 @@ def test_seed_001_joint_issue(seed_metadata: Callable[[str], Metadata]) -> None:
     assert meta.title == (
         "中共宁陕县委办公室宁陕县人民政府办公室关于印发《2019年度市上考核我县指标任务和责任分解一览表》的通知"
     )
-    assert meta.recipients[0] == "各镇党委"
+    assert meta.recipients[0] == "各镇党委、人民政府"
     assert meta.recipients[-1] == "省市驻宁各单位"
     assert meta.date == "2019-09-04"
     assert meta.attachments == ["2019年度市上考核我县指标任务和责任分解一览表"]
@@ -93,7 +93,7 @@ def test_seed_003_title_only(seed_metadata: Callable[[str], Metadata]) -> None:
     meta = seed_metadata("003")
     assert meta.title == "关于申报2020年度考核指标及特色亮点工作的通知"
     assert (meta.doc_number, meta.issuer, meta.date, meta.printed_by) == (None, None, None, None)
-    assert meta.recipients[:2] == ["各镇（街道办）党委", "人民政府（街道办事处）"]
+    assert meta.recipients[0] == "各镇（街道办）党委、人民政府（街道办事处）"
     assert len(meta.attachments) == 6
     assert meta.attachments[0] == "申报2020年度目标责任考核建议指标单位名单"
     assert meta.attachments[5] == "申报2020年度镇（街道办）、部门（单位）特色亮点考核任务一览表"
@@ -162,7 +162,7 @@ def test_doc_number_variants(line: str, normalised: str) -> None:
 def test_web_page_number_right_below_the_title(line: str) -> None:
     meta = extract_metadata(document([TITLE, line, *BODY]))
     assert meta.doc_number == "国办发〔2023〕5号"
-    assert meta.recipients == ["各镇党委", "政府"]
+    assert meta.recipients == ["各镇党委、政府"]
 
 
 def test_chinese_numeral_date_after_signature() -> None:
@@ -239,7 +239,7 @@ def test_recipients_must_be_a_list_of_organs() -> None:
 def test_recipients_wrapped_and_split_outside_brackets() -> None:
     lines = [*HEADER, TITLE, "各镇（办、中心）党委、政府，县委各工作机关，中央和省市", "驻柞各单位：", "正文。"]
     meta = extract_metadata(document(lines))
-    assert meta.recipients == ["各镇（办、中心）党委", "政府", "县委各工作机关", "中央和省市驻柞各单位"]
+    assert meta.recipients == ["各镇（办、中心）党委、政府", "县委各工作机关", "中央和省市驻柞各单位"]
 
 
 def test_body_dates_are_not_the_date_of_writing() -> None:
