@@ -57,6 +57,11 @@ _NAV_WORDS |= {"crumbs", "share", "copyright", "sidebar"}
 _NAV_PARTS = ("breadcrumb", "copyright", "bdshare", "footer", "navbar")
 _CONTENT_WORDS = {"content", "article", "zoom"}
 _CONTENT_PARTS = ("trs_editor", "custom_unionstyle")
+# The page's own byline (发布时间：… 来源：… 【字体：大 中 小】) and its 【打印本页】 buttons are not the notice.
+_PAGE_INFO_LABEL = re.compile(r"(发布时间|发布日期|信息来源|来源|作者|浏览次数|点击数|阅读次数|字体)\s*[：:]")
+_PAGE_ACTIONS = re.compile(r"^(?:\s*【\s*(?:打印本页|打印|关闭窗口|关闭|返回顶部|收藏本页|保存本页)\s*】)+\s*$")
+_PAGE_INFO_TAGS = {"div", "p", "span", "li", "dd", "section"}
+_PAGE_INFO_MAX_CHARS = 120
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _WHITESPACE = re.compile(r"\s+")
@@ -230,6 +235,8 @@ class _Collector:
         if tag.name in ("header", "footer"):
             # Inside an article a <header> holds the article's own title.
             return not self.in_article and tag.find_parent(["article", "main"]) is None
+        if tag.name in _PAGE_INFO_TAGS and is_page_info(tag):
+            return True
         if tag.name == "form" or _is_nav_marked(tag):
             # ASP.NET pages wrap the whole page in one <form>; never drop most of the text.
             return _chars(tag) <= 0.5 * self.root_chars
@@ -272,6 +279,14 @@ def clean_line(raw: str) -> str:
         return "\n"
 
     return join_wrapped(_WHITESPACE.sub(collapse, raw).split("\n"))
+
+
+def is_page_info(tag: Tag) -> bool:
+    """A short element naming two byline fields (发布时间, 来源, 字体, …) or only page actions (【打印本页】)."""
+    text = tag.get_text()
+    if len(_WHITESPACE.sub("", text)) > _PAGE_INFO_MAX_CHARS:
+        return False
+    return len({m.group(1) for m in _PAGE_INFO_LABEL.finditer(text)}) >= 2 or bool(_PAGE_ACTIONS.match(text))
 
 
 def table_rows(table: Tag) -> list[list[Tag]]:
