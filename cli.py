@@ -286,12 +286,12 @@ def dept_command(name: str, year: int | None, db: Path, as_json: bool) -> None:
         kaohe dept 县发改局 --year 2020 --json
     """
     from normalize.departments import default_registry
-    from store.queries import department, mentions, regions
+    from store.queries import aliases_of, department, mentions, regions
 
     store = _open_store(db)
     registry = default_registry()
     units = {(region, registry.resolve(name, region).canonical) for region in regions(store.db)}
-    units |= {(None, name)}
+    units |= {(None, name), *aliases_of(store.db, name)}
     answers = department(store.db, sorted(units, key=str), year=year)
     if as_json:
         _emit_json(answers)

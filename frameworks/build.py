@@ -54,7 +54,7 @@ def extract_frameworks(document: Document, registry: DepartmentRegistry | None =
             log.debug("table %d has no header row and continues nothing: skipped", table_index)
             continue
         roles = assign_roles(header_texts(block, header_rows))
-        if roles.first("indicator") is None and roles.first("detail") is None:
+        if not _is_indicator_table(roles):
             continue
         framework = _new_framework(len(frameworks), roles, context, region, year, table_index)
         reader = RowReader(roles, resolver, framework.assessee, negative=framework.kind == "negative_list")
@@ -122,11 +122,20 @@ def _apply_heading(text: str, context: _Context, resolver: UnitResolver) -> bool
     return True
 
 
+_ASSESSEE_CLASS = regex.compile(r"考核对象|对象类别|单位类别|考核类别")
+
+
+def _is_indicator_table(roles: ColumnRoles) -> bool:
+    """Indicators need a text column; a table keyed by assessee class (a 办法's weights) is a rule, not a framework."""
+    if roles.first("indicator") is None and roles.first("detail") is None:
+        return False
+    return not _ASSESSEE_CLASS.search(header_key(roles.headers[0]))
+
+
 def _count_header_rows(table: Table) -> int:
     count = 0
     for r in range(min(_MAX_HEADER_ROWS, table.n_rows)):
-        texts = [table.cell_at(r, c).text if table.cell_at(r, c) else "" for c in range(table.n_cols)]
-        if not is_header_row(texts):
+        if not is_header_row(row_cells(table, r).texts):
             break
         count += 1
     return count
@@ -180,6 +189,8 @@ def _read_rows(
         if total is not False:
             if isinstance(total, float):
                 framework.declared_total = total
+            continue
+        if reader.read_section(cells):
             continue
         page = table.row_pages[r] if r < len(table.row_pages) else table.page
         source = Provenance(file=document.source.path, page=page, table=table_index, row=r)

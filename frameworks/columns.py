@@ -67,7 +67,7 @@ def word_role(header: str) -> Role:
 def is_header_row(texts: list[str]) -> bool:
     """True when most non-empty cells of a row are header words (short, no digits of data)."""
     keys = [header_key(t) for t in texts if t and t.strip()]
-    if not keys:
+    if len(set(keys)) < 2:
         return False
     wordy = sum(1 for k in keys if len(k) <= 12 and _HEADER_WORDS.search(k) and not regex.search(r"\d", k))
     return wordy >= max(2, (len(keys) + 1) // 2)

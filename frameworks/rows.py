@@ -56,7 +56,10 @@ def total_of(cells: RowCells, roles: ColumnRoles) -> float | bool | None:
         return value
     numbers = [parse_points_cell(t) for t in cells.texts[1:] if t]
     found = [n for n in numbers if n is not None]
-    return found[-1] if found else True
+    if found:
+        return found[-1]
+    _, inside = split_declared_points(first, allow_bare_number=True)  # 合计 100分 in one merged cell
+    return inside if inside is not None else True
 
 
 class RowReader:
@@ -69,6 +72,17 @@ class RowReader:
         self.negative = negative
         self.state = FillState()
         self.categories: dict[tuple[str, ...], Category] = {}
+        self.section: str | None = None  # a full-width section row above the table's own categories
+
+    def read_section(self, cells: RowCells) -> bool:
+        """A row with text in its first cell only (``一、巩固成果，提升工作实效  31``) opens a section."""
+        if not cells.fresh[0] or any(cells.texts[1:]) or len(cells.texts) < 2:
+            return False
+        name, points = split_declared_points(cells.texts[0], allow_bare_number=True)
+        self.section = name
+        self.state.categories.clear()
+        self.categories.setdefault((name,), Category(path=[name], declared_points=points))
+        return True
 
     def read(self, cells: RowCells, seq: int, source: Provenance) -> Indicator | None:
         path, consumed = self._category_path(cells)
@@ -94,7 +108,7 @@ class RowReader:
                 for deeper in cols[depth + 1 :]:
                     self.state.categories.pop(deeper, None)
                 deepest_fresh = col
-        path: list[str] = []
+        path: list[str] = [self.section] if self.section else []
         for col in cols:
             raw = self.state.categories.get(col)
             if not raw:

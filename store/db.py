@@ -69,6 +69,7 @@ class Store:
             self._delete_path(document.source.path)
             document_id = self._insert_document(document, region)
             counts = [self._insert_framework(document_id, f) for f in frameworks]
+            self._record_units(frameworks)
             self.db["mentions"].insert_all(
                 {"document_id": document_id, "region": region, **m.model_dump(exclude={"resolved"}),
                  "resolved": int(m.resolved)}
@@ -117,6 +118,25 @@ class Store:
             for w in document.warnings
         )
         return int(document_id)
+
+    def _record_units(self, frameworks: list[Framework]) -> None:
+        """Units seen, per region, and the spellings that led to them (for alias look-ups)."""
+        units: dict[tuple[str | None, str], bool] = {}
+        aliases: set[tuple[str | None, str, str]] = set()
+        for f in frameworks:
+            for ind in f.indicators:
+                named = [(ind.lead, ind.lead_as_written)] if ind.lead and ind.lead_as_written else []
+                named += list(zip(ind.cooperating, ind.cooperating_as_written, strict=False))
+                for name, written in named:
+                    units[(f.region, name)] = written not in ind.unresolved_units
+                    if written != name:
+                        aliases.add((f.region, written, name))
+        self.db["departments"].upsert_all(
+            ({"region": r or "", "name": n, "resolved": int(ok)} for (r, n), ok in units.items()), pk=("region", "name")
+        )
+        self.db["aliases"].upsert_all(
+            ({"region": r or "", "alias": a, "canonical": c} for r, a, c in aliases), pk=("region", "alias")
+        )
 
     def _insert_framework(self, document_id: int, framework: Framework) -> tuple[int, int]:
         framework_id = (

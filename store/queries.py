@@ -163,6 +163,12 @@ def frameworks(db: Database, region: str | None = None, year: int | None = None)
     ]
 
 
+def aliases_of(db: Database, name: str) -> list[tuple[str | None, str]]:
+    """(region, canonical) pairs that documents in the store wrote as ``name``."""
+    sql = "select region, canonical from aliases where alias = ?"
+    return [(r["region"] or None, r["canonical"]) for r in db.query(sql, [name])]
+
+
 def regions(db: Database) -> list[str | None]:
     return [r["region"] for r in db.query("select distinct region from frameworks")]
 
