@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -17,6 +16,7 @@ from ingest.discover import iter_notice_files
 from ingest.errors import IngestError
 from normalize.departments import DepartmentRegistry, default_registry
 from parsers import parse
+from parsers.detect import file_sha256
 from store import Store
 
 log = logging.getLogger(__name__)
@@ -48,19 +48,11 @@ class RunSummary(BaseModel):
         return [f for f in self.files if f.status == "failed"]
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def ingest_file(path: Path, store: Store, registry: DepartmentRegistry) -> FileResult:
     """Parse, understand and store one file; an IngestError becomes a failed result, the store untouched."""
     started = time.perf_counter()
     path = path.resolve()  # one identity per file, however the user spelled its path
-    status, other = store.find_document(str(path), sha256_of(path))
+    status, other = store.find_document(str(path), file_sha256(path))
     if status in ("unchanged", "duplicate"):
         return FileResult(file=str(path), status=status, duplicate_of=other)
     try:

@@ -75,10 +75,15 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
-def fingerprint(path: Path, fmt: Format, **extra: object) -> Source:
-    """A ``Source`` for ``path``: its sha256, size and detected format."""
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read in chunks: the identity of a document's content."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
-    return Source(path=str(path), sha256=digest.hexdigest(), format=fmt, size=path.stat().st_size, **extra)  # type: ignore[arg-type]
+    return digest.hexdigest()
+
+
+def fingerprint(path: Path, fmt: Format, **extra: object) -> Source:
+    """A ``Source`` for ``path``: its sha256, size and detected format."""
+    return Source(path=str(path), sha256=file_sha256(path), format=fmt, size=path.stat().st_size, **extra)  # type: ignore[arg-type]
