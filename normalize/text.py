@@ -37,3 +37,18 @@ def join_paragraphs(paragraphs: list[list[str]]) -> str:
 def squeeze_cjk_spaces(text: str) -> str:
     """Drop spaces that sit between two CJK characters (PDF and Word artefacts)."""
     return _SPACE_BETWEEN_CJK.sub("", text)
+
+
+_DASH = r"[—\-－–―~～]"
+_PAGE_NUMBER = regex.compile(
+    rf"^\s*(?:{_DASH}+\s*\d{{1,4}}\s*{_DASH}+|第\s*\d{{1,4}}\s*页(?:\s*[,，/]?\s*共\s*\d{{1,4}}\s*页)?)\s*$"
+)
+_BARE_PAGE_NUMBER = regex.compile(rf"^\s*(?:{_DASH}*\s*\d{{1,4}}\s*{_DASH}*|\d{{1,4}}\s*/\s*\d{{1,4}})\s*$")
+
+
+def is_page_number(text: str, *, bare: bool = False) -> bool:
+    """A page-number line: ``— 3 —``, ``-3-``, ``第3页 共10页``; with ``bare`` also ``3`` and ``3/10``.
+
+    Bare numbers are page numbers only where position says so (a PDF page's top or bottom line).
+    """
+    return bool(_PAGE_NUMBER.match(text) or (bare and _BARE_PAGE_NUMBER.match(text)))

@@ -48,7 +48,9 @@ def parse(path: str | Path) -> Document:
     expected = SUFFIXES.get(path.suffix.lower())
     if expected and expected != fmt and {expected, fmt} != {"doc", "wps"}:
         document.warnings.append(
-            ParseWarning(code="extension_mismatch", message=f"named .{path.suffix.lstrip('.')} but the content is {fmt}")
+            ParseWarning(
+                code="extension_mismatch", message=f"named .{path.suffix.lstrip('.')} but the content is {fmt}"
+            )
         )
     document.metadata = extract_metadata(document)
     return document

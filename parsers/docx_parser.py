@@ -48,6 +48,7 @@ from docx.package import Package
 from lxml import etree
 
 from ingest.errors import ParseError
+from normalize.text import is_page_number
 from parsers.detect import fingerprint
 from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
 
@@ -65,7 +66,6 @@ _LINE_BREAKS = frozenset({f"{_W}br", f"{_W}cr"})
 _TABS = frozenset({f"{_W}tab", f"{_W}ptab"})
 _PAGE_FIELDS = frozenset({"PAGE", "NUMPAGES", "SECTIONPAGES"})
 _DASH = r"[—\-－–―~～]"
-_PAGE_NUMBER = regex.compile(rf"^{_DASH}+\s*\d{{1,3}}\s*{_DASH}+$|^第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?$")
 # What remains of "— PAGE —" or "第 PAGE 页 共 NUMPAGES 页" once the field results are dropped.
 _PAGE_FIELD_RESIDUE = regex.compile(rf"^(?:{_DASH}|[\s第页共,，/])*$")
 _CORRUPT = (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, zlib.error, EOFError)
@@ -223,7 +223,7 @@ def _paragraph_blocks(p: etree._Element, warnings: list[ParseWarning], *, in_cel
     text = content.text()
     if not text or (content.dropped_page_field and _PAGE_FIELD_RESIDUE.match(text)):
         return
-    if not in_cell and _PAGE_NUMBER.match(text):  # a page number typed into the body, not a cell value
+    if not in_cell and is_page_number(text):  # a page number typed into the body, not a cell value
         return
     yield Paragraph(text=text)
 

@@ -21,7 +21,7 @@ import unicodedata
 
 import regex
 
-from normalize.text import join_wrapped
+from normalize.text import is_page_number, join_wrapped
 from parsers.document import DocNumber, Document, Metadata, Paragraph, Table
 
 __all__ = ["extract_metadata", "parse_date"]
@@ -56,7 +56,6 @@ SIGNER = regex.compile(r"签\s*发\s*人\s*[：:]\s*(?P<names>.+)$")
 COPY_NO = regex.compile(r"^\d{6}$")
 SECRET = regex.compile(r"^(绝\s*密|机\s*密|秘\s*密)\s*(?:★\s*\S+)?$")
 URGENCY = regex.compile(r"^(特\s*急|加\s*急|特\s*提|平\s*急)$")
-PAGE_NO = regex.compile(r"^[—\-－–―]\s*\d{1,3}\s*[—\-－–―]$")
 RULE = regex.compile(r"^[\s★☆—\-_=─━＿*·]+$")
 ATT_NOTE = regex.compile(r"^(?:[-*]\s*)?附\s*件\s*[：:]\s*(?P<rest>.*)$")
 # `1．2020年度…`: a full-width point or 顿号 may touch a year; an ASCII point only a year, not `2.5`.
@@ -138,7 +137,7 @@ def _lines(document: Document) -> list[str]:
     lines = []
     for text in texts:
         line = MARKUP.sub("", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
-        if line and not PAGE_NO.match(line) and not RULE.match(line):
+        if line and not is_page_number(line) and not RULE.match(line):
             lines.append(line)
     return lines
 

@@ -56,6 +56,7 @@ from pdfplumber.pdf import PDF
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ingest.errors import ParseError
+from normalize.text import is_page_number as page_number_line
 from normalize.text import join_paragraphs, squeeze_cjk_spaces
 from parsers.detect import fingerprint
 from parsers.document import Block, Document, Paragraph, ParseWarning
@@ -76,9 +77,6 @@ CID_GARBAGE_RATIO = 0.3  # share of (cid:N) chars above which a page's text is g
 _CJK_CHAR = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7]")
 _CONTINUED_TABLE = regex.compile(r"^[（(]?\s*续\s*表\s*\d*\s*[）)]?\s*$")
 _NO_LINE_START = set("，。、；：！？）》」』】〕〉”’,.;:!?)%")  # kinsoku: these move down with the char before
-_PAGE_NUMBER = regex.compile(
-    r"^\s*(?:[—\-－–―~～]*\s*\d{1,4}\s*[—\-－–―~～]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
-)
 
 
 @dataclass
@@ -143,8 +141,8 @@ def cid_ratio(texts: Iterable[str]) -> float:
 
 
 def is_page_number(text: str) -> bool:
-    """``— 3 —``, ``-3-``, ``3``, ``第3页 共10页``, ``3/10``."""
-    return bool(_PAGE_NUMBER.match(text))
+    """At a page's top or bottom even a bare ``3`` or ``3/10`` is a page number."""
+    return page_number_line(text, bare=True)
 
 
 def _read_page(page: Page, warnings: list[ParseWarning]) -> list[Line | PageTable]:

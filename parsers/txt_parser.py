@@ -63,12 +63,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import EncodingError, ParseError
+from normalize.text import is_page_number
 from parsers.detect import fingerprint
 from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
 
 log = logging.getLogger(__name__)
 
-PAGE_NUMBER = re.compile(r"^\s*[—\-－–―]\s*\d{1,3}\s*[—\-－–―]\s*$")
 RULE_CHARS = frozenset("—─━-_=＝~～*★☆ \u3000")
 IMAGE = re.compile(r"\[image:[^\]]*\]", re.IGNORECASE)
 BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -140,7 +140,7 @@ def clean_lines(text: str) -> tuple[list[str], list[int]]:
     for line in text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"):
         if "\t" not in line:
             without_images = IMAGE.sub("", line)
-            if PAGE_NUMBER.match(line) or _is_rule_line(line) or (line.strip() and not without_images.strip()):
+            if is_page_number(line) or _is_rule_line(line) or (line.strip() and not without_images.strip()):
                 marked.append(_REMOVED)
                 continue
             line = BULLET.sub(r"\1", without_images)
