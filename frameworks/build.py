@@ -9,6 +9,7 @@ import regex
 from frameworks.checks import check_framework
 from frameworks.columns import ColumnRoles, assign_roles, header_key, header_texts, is_header_row
 from frameworks.model import Framework, FrameworkKind, Provenance
+from frameworks.roster import RosterEntry
 from frameworks.rows import RowReader, row_cells, total_of
 from frameworks.sections import classify_heading
 from frameworks.units import UnitResolver
@@ -31,11 +32,16 @@ class _Context:
         self.assessee_as_written: str | None = None
 
 
-def extract_frameworks(document: Document, registry: DepartmentRegistry | None = None) -> list[Framework]:
-    """Every framework in ``document``, in reading order, with consistency warnings."""
+def extract_frameworks(
+    document: Document, registry: DepartmentRegistry | None = None, roster: list[RosterEntry] | None = None
+) -> list[Framework]:
+    """Every framework in ``document``, in reading order, with consistency warnings.
+
+    ``roster`` is the year's list of assessed units (see ``frameworks.roster``); owners outside it are reported.
+    """
     registry = registry or default_registry()
     region = document_region(document)
-    resolver = UnitResolver(registry, region)
+    resolver = UnitResolver(registry, region, [e.unit for e in roster or []])
     year = document_year(document)
     context = _Context()
     frameworks: list[Framework] = []
@@ -63,7 +69,7 @@ def extract_frameworks(document: Document, registry: DepartmentRegistry | None =
         _read_rows(block, table_index, header_rows, current, document)
     for framework in frameworks:
         _points_from_categories(framework)
-        check_framework(framework)
+        check_framework(framework, resolver.roster)
     return frameworks
 
 

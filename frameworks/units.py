@@ -16,13 +16,15 @@ class Owners(BaseModel):
 class UnitResolver:
     """Splits unit cells (first listed leads) and resolves each name within a region."""
 
-    def __init__(self, registry: DepartmentRegistry, region: str | None) -> None:
+    def __init__(self, registry: DepartmentRegistry, region: str | None, roster: list[str] | None = None) -> None:
         self.registry = registry
         self.region = region
+        # The year's roster, by canonical name: a name listed there is a real unit even if the registry lacks it.
+        self.roster = {self.registry.resolve(name, region).canonical for name in roster or []}
 
     def canonical(self, name: str) -> tuple[str, bool]:
         resolution = self.registry.resolve(name, self.region)
-        return resolution.canonical, resolution.resolved
+        return resolution.canonical, resolution.resolved or resolution.canonical in self.roster
 
     def resolve_cells(self, cells: list[str], assessee: str | None) -> Owners:
         owners = Owners()

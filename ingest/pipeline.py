@@ -10,14 +10,16 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from frameworks import extract_frameworks
-from frameworks.build import document_region
+from frameworks.build import document_region, document_year
 from frameworks.mentions import find_mentions
+from frameworks.roster import find_roster, roster_count_warnings
 from ingest.discover import iter_notice_files
 from ingest.errors import IngestError
 from normalize.departments import DepartmentRegistry, default_registry
-from parsers import parse
+from parsers import ParseWarning, parse
 from parsers.detect import file_sha256
 from store import Store
+from store.results import RosterRow
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +61,17 @@ def ingest_file(path: Path, store: Store, registry: DepartmentRegistry) -> FileR
         document = parse(path)
     except IngestError as e:
         return FileResult(file=str(path), status="failed", error=str(e), seconds=time.perf_counter() - started)
-    frameworks = extract_frameworks(document, registry)
+    roster = find_roster(document)
+    document.warnings += [ParseWarning(code="roster_count", message=m) for m in roster_count_warnings(roster)]
+    frameworks = extract_frameworks(document, registry, roster)
     region = document_region(document)
-    saved = store.save(document, frameworks, region, find_mentions(document, region))
+    year = document_year(document)
+    roster_rows = [
+        RosterRow(region=region, year=year, category=e.category, unit=registry.resolve(e.unit, region).canonical,
+                  as_written=e.unit)
+        for e in roster
+    ]  # fmt: skip
+    saved = store.save(document, frameworks, region, find_mentions(document, region), roster_rows)
     return FileResult(
         file=str(path),
         status=saved.status,

@@ -9,7 +9,7 @@ its earlier version.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from frameworks.mentions import Mention
 from frameworks.model import Framework, Indicator
 from parsers.document import Document
-from store.results import SaveResult
+from store.results import RosterRow, SaveResult
 from store.schema import migrations
 
 _CHILD_TABLES = ("targets", "responsibilities")
@@ -59,7 +59,12 @@ class Store:
         return ("changed" if same_path else "new"), None
 
     def save(
-        self, document: Document, frameworks: list[Framework], region: str | None, mentions: list[Mention] = ()
+        self,
+        document: Document,
+        frameworks: list[Framework],
+        region: str | None,
+        mentions: Sequence[Mention] = (),
+        roster: Sequence[RosterRow] = (),
     ) -> SaveResult:
         """Write a document and its frameworks in one transaction, replacing an earlier version at its path."""
         status, other = self.find_document(document.source.path, document.source.sha256)
@@ -70,6 +75,7 @@ class Store:
             document_id = self._insert_document(document, region)
             counts = [self._insert_framework(document_id, f) for f in frameworks]
             self._record_units(frameworks)
+            self.db["roster"].insert_all({"document_id": document_id, **r.model_dump()} for r in roster)
             self.db["mentions"].insert_all(
                 {"document_id": document_id, "region": region, **m.model_dump(exclude={"resolved"}),
                  "resolved": int(m.resolved)}
@@ -94,7 +100,7 @@ class Store:
             self.db.execute("delete from indicators where document_id = ?", [document_id])
             framework_ids = "select id from frameworks where document_id = ?"
             self.db.execute(f"delete from categories where framework_id in ({framework_ids})", [document_id])
-            for table in ("frameworks", "warnings", "mentions"):
+            for table in ("frameworks", "warnings", "mentions", "roster"):
                 self.db.execute(f"delete from {table} where document_id = ?", [document_id])
             self.db.execute("delete from documents where id = ?", [document_id])
 

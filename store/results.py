@@ -73,6 +73,16 @@ class MentionRow(BaseModel):
     context: str
 
 
+class RosterRow(BaseModel):
+    """One assessed unit of a year's roster."""
+
+    region: str | None
+    year: int | None
+    category: str
+    unit: str  # canonical
+    as_written: str
+
+
 class SaveResult(BaseModel):
     """What writing one document did: added, replaced (same path, new content), unchanged or duplicate."""
 

@@ -157,3 +157,15 @@ def m002_mentions(db: Database) -> None:
     )  # fmt: skip
     db["mentions"].create_index(["unit"])
     db["mentions"].create_index(["document_id"])
+
+
+@migrations()
+def m003_roster(db: Database) -> None:
+    """The year's roster of assessed units, with each unit's category (镇办, 党群系统…)."""
+    db["roster"].create(
+        {"id": int, "document_id": int, "region": str, "year": int, "category": str, "unit": str, "as_written": str},
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["roster"].create_index(["region", "year"])
+    db["roster"].create_index(["document_id"])
