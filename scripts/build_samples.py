@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 import sample_content as jia
+import sample_content_2021 as jia2021
 import sample_content_zhashui as zhashui
 from sample_docx import write_docx
 from sample_model import Block
@@ -30,6 +31,7 @@ from sample_text import write_html, write_txt_cells, write_txt_rows
 log = logging.getLogger("build_samples")
 ROOT = Path(__file__).resolve().parent.parent
 JIA_STEM = "佳县2020年度目标责任考核指标"
+JIA_2021_STEM = "佳县2021年度目标责任考核指标"  # the 2020 市考 table with documented changes, for kaohe diff
 ZHASHUI_NOTICE_STEM = "柞水县2022年度考核指标申报通知"
 RULES_STEM = "柞水县年度目标责任考核工作办法"
 SOFFICE_TIMEOUT_S = 180
@@ -50,6 +52,11 @@ def build_text_formats(out: Path) -> dict[Path, bool]:
             dt.datetime(2022, 3, 21, 9, 0),
         ),
     }
+    jia_2021_blocks = jia2021.blocks()
+    changed[out / f"{JIA_2021_STEM}.docx"] = _write_docx_if(
+        jia_2021_blocks, out / f"{JIA_2021_STEM}.docx", jia2021.TITLE, jia2021.ISSUER, dt.datetime(2021, 4, 16, 9, 0)
+    )
+    write_txt_cells(jia_2021_blocks, out / f"{JIA_2021_STEM}.txt")
     write_txt_cells(jia_blocks, out / f"{JIA_STEM}.txt")
     write_html(
         jia_blocks,

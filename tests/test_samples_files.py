@@ -21,6 +21,7 @@ from parsers.detect import detect_format
 MAIN = "佳县2020年度目标责任考核指标"
 ZHASHUI = "柞水县2022年度考核指标申报通知"
 RULES = "柞水县年度目标责任考核工作办法"
+MAIN_2021 = "佳县2021年度目标责任考核指标"  # the 2020 市考 table with the documented changes (kaohe diff)
 
 # fmt: off
 DETECTED = (
@@ -33,6 +34,8 @@ DETECTED = (
     (f"{ZHASHUI}.txt", "txt"),
     (f"{RULES}.docx", "docx"),
     (f"{RULES}.wps", "wps"),
+    (f"{MAIN_2021}.docx", "docx"),
+    (f"{MAIN_2021}.txt", "txt"),
 )
 # table index → (rows incl. header, columns): 市考 48+1, 负面清单 40+1, two towns, three departments
 MAIN_TABLE_SHAPES = ((49, 3), (41, 4), (21, 3), (21, 3), (15, 3), (14, 3), (12, 3))
@@ -148,6 +151,17 @@ def test_builder_reproduces_the_committed_files(tmp_path: Path) -> None:
         capture_output=True,
     )
     built = sorted(p.name for p in tmp_path.iterdir())
-    assert len(built) == 6
+    assert len(built) == 8
     for name in built:
         assert (tmp_path / name).read_bytes() == (SAMPLES / name).read_bytes(), f"{name} is stale: run make samples"
+
+
+def test_2021_sample_is_the_2020_city_table_with_the_documented_changes() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from sample_changes_2021 import CHANGES
+
+    table = open_docx(str(SAMPLES / f"{MAIN_2021}.docx")).tables
+    assert len(table) == 1
+    texts = [row.cells[1].text for row in table[0].rows[1:]]
+    assert len(texts) == 48 - sum(c.kind == "removed" for c in CHANGES) + sum(c.kind == "added" for c in CHANGES)
+    assert "生产总值增长6.5%（3分）" in texts and not any("道路交通事故" in t for t in texts)
