@@ -38,6 +38,7 @@ samples: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_parse.py
+	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

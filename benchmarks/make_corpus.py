@@ -245,7 +245,8 @@ def build_query_store(manifest: dict, path: Path, *, force: bool = False) -> int
     from store.queries import counts
 
     stamp = path.with_suffix(".stamp")
-    expected = json.dumps(manifest["params"])
+    schema = (Path(V.ROOT) / "store" / "schema.py").read_bytes()  # a schema change rebuilds the store
+    expected = json.dumps(manifest["params"]) + hashlib.sha256(schema).hexdigest()
     if not force and path.exists() and stamp.exists() and stamp.read_text() == expected:
         store = Store(path)
         try:

@@ -1,0 +1,288 @@
+"""Ingest throughput and owner-query latency (issue 3).
+
+1. Ingest the generated corpus (≥ 200 notices: .docx/.txt/.html/.pdf) into a
+   fresh store with ``ingest.pipeline.ingest_paths``: documents/s, pages/s
+   (pages are known for the PDF subset only: PDF pages over the time spent on
+   the PDF files), peak RSS. Compared with the parse-only cost of the same files
+   (``parsers.parse`` on each), per format. Goal: ingest ≤ 1.5× parse.
+2. ``store.queries.owner`` latency over ~200 varied queries (substrings of real
+   indicators, two-character queries, misspelt ones that take the fuzzy path,
+   strings found nowhere; a quarter with a year filter) on a store of
+   ≥ 100,000 indicators (corpus + bulk .txt notices, built through the
+   pipeline and cached). Goal: p95 < 50 ms.
+
+Each part runs in a fresh interpreter; imports and the department registry are
+loaded before the clock starts.
+
+Usage: python benchmarks/bench_ingest.py [--out DIR] [--queries N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from make_corpus import DEFAULT_OUT, build_query_store, ensure_corpus
+from measure import machine, markdown_table, peak_rss_mb, run_worker, verdict
+
+GOAL_INGEST_OVER_PARSE = 1.5
+GOAL_QUERY_P95_MS = 50.0
+QUERY_SEED = 7
+QUERY_KINDS = ("substring", "substring", "substring", "substring", "short", "misspelt", "misspelt", "absent")
+FORMATS = (".docx", ".txt", ".html", ".pdf")
+
+
+def _files(corpus: Path) -> list[Path]:
+    from ingest.discover import iter_notice_files
+
+    return list(iter_notice_files([corpus]))
+
+
+def _preload() -> None:
+    import parsers
+
+    for fmt in ("docx", "pdf", "txt", "html"):
+        parsers.backend(fmt)
+    import parsers.metadata
+
+
+def parse_worker(corpus: Path) -> dict:
+    import parsers
+
+    _preload()
+    per_file = {}
+    started = time.perf_counter()
+    for path in _files(corpus):
+        t0 = time.perf_counter()
+        parsers.parse(path)
+        per_file[path.name] = time.perf_counter() - t0
+    return {"seconds": time.perf_counter() - started, "per_file": per_file, "peak_rss_mb": peak_rss_mb()}
+
+
+def ingest_worker(corpus: Path) -> dict:
+    from ingest.pipeline import ingest_paths
+    from normalize.departments import default_registry
+    from store import Store
+    from store.queries import counts
+
+    _preload()
+    registry = default_registry()
+    with tempfile.TemporaryDirectory(prefix="kaohe-bench-") as tmp:
+        store = Store(Path(tmp) / "ingest.db")
+        started = time.perf_counter()
+        summary = ingest_paths([corpus], store, registry)
+        seconds = time.perf_counter() - started
+        totals = counts(store.db)
+        store.close()
+    return {
+        "seconds": seconds,
+        "per_file": {Path(f.file).name: f.seconds for f in summary.files},
+        "statuses": {s: summary.count(s) for s in {f.status for f in summary.files}},
+        "counts": totals,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def stages_worker(corpus: Path) -> dict:
+    """Where ingest time goes: the pipeline's steps (``ingest.pipeline.ingest_file``) timed one by one."""
+    from frameworks import extract_frameworks
+    from frameworks.build import document_region
+    from normalize.departments import default_registry
+    from normalize.nlp import unit_ruler_nlp
+    from parsers import parse
+    from store import Store
+
+    _preload()
+    registry = default_registry()
+    started = time.perf_counter()
+    unit_ruler_nlp()  # spaCy + jieba with the unit vocabulary: built once per process, on first use
+    seconds = {"load spaCy/jieba (once)": time.perf_counter() - started, "parse": 0.0, "frameworks": 0.0, "save": 0.0}
+    with tempfile.TemporaryDirectory(prefix="kaohe-bench-") as tmp:
+        store = Store(Path(tmp) / "stages.db")
+        for path in _files(corpus):
+            t0 = time.perf_counter()
+            document = parse(path.resolve())
+            t1 = time.perf_counter()
+            frameworks = extract_frameworks(document, registry)
+            t2 = time.perf_counter()
+            store.save(document, frameworks, document_region(document))
+            t3 = time.perf_counter()
+            for stage, spent in (("parse", t1 - t0), ("frameworks", t2 - t1), ("save", t3 - t2)):
+                seconds[stage] += spent
+        store.close()
+    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+
+
+def make_queries(db, n: int) -> list[tuple[str, str, int | None]]:  # type: ignore[no-untyped-def]
+    """(kind, query, year) triples drawn from the store's own texts, deterministic for a given store."""
+    rng = random.Random(QUERY_SEED)
+    max_id = next(iter(db.query("select max(id) as m from indicators")))["m"]
+    years = [r["year"] for r in db.query("select distinct year from frameworks where year is not null")]
+    texts: list[str] = []
+    while len(texts) < n:
+        row = list(db.query("select text from indicators where id = ?", [rng.randint(1, max_id)]))
+        text = "".join((row[0]["text"] or "").split()) if row else ""
+        if len(text) >= 12:
+            texts.append(text)
+    queries = []
+    for index, text in enumerate(texts):
+        kind = QUERY_KINDS[index % len(QUERY_KINDS)]
+        size = 2 if kind == "short" else rng.randint(4, 10)
+        start = rng.randint(0, len(text) - size)
+        query = text[start : start + size]
+        if kind == "misspelt":
+            position = rng.randrange(len(query))
+            query = query[:position] + rng.choice("甲乙丙丁戊己庚辛壬癸") + query[position + 1 :]
+        elif kind == "absent":
+            query = "".join(rng.choice("鑫淼焱垚犇骉羴猋") for _ in range(rng.randint(4, 8)))
+        year = rng.choice(years) if index % 4 == 3 and years else None
+        queries.append((kind, query, year))
+    return queries
+
+
+def query_worker(db_path: Path, n: int) -> dict:
+    from store import Store
+    from store.queries import counts, owner
+
+    store = Store(db_path)
+    queries = make_queries(store.db, n)
+    for _, query, year in queries[:5]:  # warm the page cache and the statement cache
+        owner(store.db, query, year=year)
+    timings: list[tuple[str, float, int]] = []
+    for kind, query, year in queries:
+        started = time.perf_counter()
+        answers = owner(store.db, query, year=year)
+        timings.append((kind, (time.perf_counter() - started) * 1000, len(answers)))
+    totals = counts(store.db)
+    store.close()
+    return {
+        "timings": timings,
+        "queries": [q for _, q, _ in queries],
+        "counts": totals,
+        "size_mb": db_path.stat().st_size / 2**20,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def report_ingest(manifest: dict, parse: dict, ingest: dict) -> bool:
+    files = manifest["corpus"]["files"]
+    pdf_pages = manifest["corpus"]["pdf_pages"]
+    rows = []
+    for suffix in FORMATS:
+        names = [n for n in files if n.endswith(suffix)]
+        p = sum(parse["per_file"][n] for n in names)
+        i = sum(ingest["per_file"][n] for n in names)
+        rows.append([suffix, len(names), f"{p:.2f}", f"{i:.2f}", f"{i / p:.2f}×", f"{len(names) / i:.1f}"])
+    ratio = ingest["seconds"] / parse["seconds"]
+    ok = ratio <= GOAL_INGEST_OVER_PARSE
+    rows.append(
+        [
+            "**all**",
+            len(files),
+            f"{parse['seconds']:.2f}",
+            f"{ingest['seconds']:.2f}",
+            f"{ratio:.2f}×",
+            f"{len(files) / ingest['seconds']:.1f}",
+        ]
+    )
+    pdf_seconds = sum(ingest["per_file"][n] for n in pdf_pages)
+    pages = sum(pdf_pages.values())
+    indicators = ingest["counts"]["indicators"]
+    print(f"\n### Ingest — best of the runs, {len(files)} notices into a fresh store ({indicators} indicators)\n")
+    print(markdown_table(["format", "files", "parse only (s)", "ingest (s)", "ingest/parse", "documents/s"], rows))
+    print(
+        f"\nPages/s (PDF subset only: {len(pdf_pages)} PDFs, {pages} pages): {pages / pdf_seconds:.1f} "
+        f"ingesting, {pages / sum(parse['per_file'][n] for n in pdf_pages):.1f} parsing only. "
+        f"Peak RSS: ingest {ingest['peak_rss_mb']:.0f} MB, parse only {parse['peak_rss_mb']:.0f} MB. "
+        f"Statuses: {ingest['statuses']}. Goal ingest ≤ {GOAL_INGEST_OVER_PARSE}× parse: {verdict(ok)}."
+    )
+    return ok
+
+
+def report_stages(result: dict) -> None:
+    seconds = result["seconds"]
+    total = sum(seconds.values())
+    rows = [[stage, f"{spent:.2f}", f"{100 * spent / total:.0f}%"] for stage, spent in seconds.items()]
+    print("\nWhere ingest time goes (same corpus, steps of ingest_file timed separately):\n")
+    print(markdown_table(["step", "seconds", "share"], [*rows, ["**total**", f"{total:.2f}", "100%"]]))
+
+
+def report_queries(result: dict) -> bool:
+    timings = result["timings"]
+    rows = []
+    for kind in ("substring", "short", "misspelt", "absent", "all"):
+        ms = [t for k, t, _ in timings if kind in (k, "all")]
+        hits = [h for k, _, h in timings if kind in (k, "all")]
+        rows.append(
+            [
+                kind,
+                len(ms),
+                f"{_percentile(ms, 50):.1f}",
+                f"{_percentile(ms, 95):.1f}",
+                f"{max(ms):.1f}",
+                f"{statistics.mean(hits):.0f}",
+            ]
+        )
+    p95 = _percentile([t for _, t, _ in timings], 95)
+    ok = p95 < GOAL_QUERY_P95_MS
+    counts = result["counts"]
+    print(
+        f"\n### owner() latency — {counts['indicators']:,} indicators, {counts['documents']} documents, "
+        f"{result['size_mb']:.0f} MB store\n"
+    )
+    print(markdown_table(["queries", "n", "p50 (ms)", "p95 (ms)", "max (ms)", "mean answers"], rows))
+    print(f"\nGoal p95 < {GOAL_QUERY_P95_MS:.0f} ms: {verdict(ok)}. Peak RSS {result['peak_rss_mb']:.0f} MB.")
+    slowest = sorted(zip(timings, result["queries"], strict=True), key=lambda x: -x[0][1])[:5]
+    print("Slowest: " + "; ".join(f"{q} ({k}, {t:.0f} ms, {h} answers)" for (k, t, h), q in slowest))
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="benchmark inputs (made if missing)")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=2, help="parse and ingest runs; the best counts (default 2)")
+    parser.add_argument("--skip-ingest", action="store_true", help="only the query benchmark")
+    parser.add_argument("--worker", nargs=2, metavar=("PART", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        part, path = args.worker
+        work = {"parse": parse_worker, "ingest": ingest_worker, "stages": stages_worker}
+        result = query_worker(Path(path), args.queries) if part == "query" else work[part](Path(path))
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    manifest = ensure_corpus(args.out)
+    corpus = manifest["corpus"]["path"]
+    missed = []
+    if not args.skip_ingest:
+        runs = [(run_worker("bench_ingest.py", "parse", corpus), run_worker("bench_ingest.py", "ingest", corpus))]
+        runs += [(run_worker("bench_ingest.py", "parse", corpus), run_worker("bench_ingest.py", "ingest", corpus))
+                 for _ in range(args.repeat - 1)]  # fmt: skip
+        parse = min((p for p, _ in runs), key=lambda r: r["seconds"])
+        ingest = min((i for _, i in runs), key=lambda r: r["seconds"])
+        missed += [] if report_ingest(manifest, parse, ingest) else ["ingest ≤ 1.5× parse"]
+        report_stages(run_worker("bench_ingest.py", "stages", corpus))
+    build_query_store(manifest, args.out / "query-store.db")
+    result = run_worker("bench_ingest.py", "query", str(args.out / "query-store.db"), "--queries", str(args.queries))
+    missed += [] if report_queries(result) else ["query p95"]
+    print(f"\nMachine: {machine()}")
+    if missed:
+        print(f"\nGoals missed: {'; '.join(missed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
