@@ -506,3 +506,42 @@ def _emit_diff(result: Any, fmt: str, output: Path | None, as_json: bool) -> Non
     else:
         output.write_text(text + "\n", encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
+
+
+# -- watch -------------------------------------------------------------------
+
+
+@cli.command(name="watch")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@db_option
+@click.option("--poll", is_flag=True, help="Poll the folder instead of file system events (network shares).")
+@click.option("--settle", type=float, default=2.0, show_default=True, help="Seconds a file must stay unchanged.")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), help="Also log to this file.")
+def watch_command(folder: Path, db: Path, poll: bool, settle: float, log_file: Path | None) -> None:
+    """Ingest every notice saved into FOLDER, now and as they arrive, until stopped.
+
+    Complete files are ingested, then moved to FOLDER/processed/ (duplicates too) or to
+    FOLDER/failed/ with a NAME.error.txt note. One log line per file on stderr.
+
+    \b
+    Example:
+        kaohe watch /srv/考核/收件 --db /srv/考核/kaohe.db
+        kaohe watch /mnt/share/考核 --poll --log watch.log
+    """
+    import logging
+
+    from ingest.watch import FolderLocked, Watcher, WatchOptions
+
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file is not None:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    watch_log = logging.getLogger("ingest.watch")
+    watch_log.setLevel(logging.INFO)
+    for handler in handlers:
+        watch_log.addHandler(handler)
+    try:
+        Watcher(folder, db, WatchOptions(settle=settle, poll=poll)).run()
+    except FolderLocked as e:
+        raise click.ClickException(str(e)) from e

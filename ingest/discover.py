@@ -7,9 +7,9 @@ from pathlib import Path
 
 from parsers.detect import SUFFIXES
 
-# Office lock files, editor temp files and partial downloads are never notices.
-_IGNORED_PREFIXES = ("~$", ".~lock", ".")
-_IGNORED_SUFFIXES = (".crdownload", ".part", ".tmp", ".partial", ".download")
+# Office lock files, editor temp files, partial downloads and the watcher's own failure notes are never notices.
+_IGNORED_PREFIXES = ("~$", ".~lock", ".", "~WRL")
+_IGNORED_SUFFIXES = (".crdownload", ".part", ".tmp", ".partial", ".download", "~", ".swp", ".error.txt")
 
 
 def is_candidate(path: Path) -> bool:

@@ -256,3 +256,14 @@ class Store:
                     "failed": failed,
                 }
             )
+
+    def move_document(self, old_path: str, new_path: str) -> None:
+        """The file behind a stored document moved: its path and every citation follow, in one transaction."""
+        with self.db.atomic():
+            self.db.execute("update documents set path = ? where path = ?", [new_path, old_path])
+            self.db.execute("update indicators set file = ? where file = ?", [new_path, old_path])
+
+    def remove_document(self, path: str) -> None:
+        """Forget the document stored at ``path`` (its file is left alone)."""
+        with self.db.atomic():
+            self._delete_path(path)

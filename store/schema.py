@@ -169,3 +169,14 @@ def m003_roster(db: Database) -> None:
     )
     db["roster"].create_index(["region", "year"])
     db["roster"].create_index(["document_id"])
+
+
+@migrations()
+def m004_watch_events(db: Database) -> None:
+    """What ``kaohe watch`` did with each file dropped into its folder (the audit trail)."""
+    db["watch_events"].create(
+        {"id": int, "at": str, "folder": str, "name": str, "outcome": str, "path": str, "sha256": str,
+         "detail": str, "indicators": int, "seconds": float},
+        pk="id",
+    )  # fmt: skip
+    db["watch_events"].create_index(["folder", "name"])

@@ -1,0 +1,350 @@
+"""kaohe watch with a real watcher in a temporary folder: in a thread for most cases, as a
+subprocess (the ``kaohe watch`` command) for signals, restarts and concurrent queries.
+
+No fixed sleeps: every wait polls a condition with a timeout (``wait_until``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+
+from cli import cli
+from ingest.pipeline import ingest_paths
+from ingest.watch import Watcher, WatchOptions
+from normalize.departments import default_registry
+from store import Store
+from store.queries import frameworks, owner
+
+JIAXIAN = "佳县2020年度目标责任考核指标"
+ZHASHUI = "柞水县2022年度考核指标申报通知"
+HAVE_SOFFICE = shutil.which("soffice") is not None
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 20, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
+
+
+def query(db: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Read the store from another connection, as a query command would; empty before it exists."""
+    try:
+        with sqlite3.connect(db, timeout=10) as conn:
+            return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError:  # the watcher has not created its tables yet
+        return []
+
+
+def outcomes(db: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, outcome in query(db, "select name, outcome from watch_events order by id"):
+        found.setdefault(str(name), []).append(str(outcome))
+    return found
+
+
+def handled(db: Path, *names: str) -> Callable[[], bool]:
+    return lambda: all(name in outcomes(db) for name in names)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class _closing:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> Store:
+        return self.store
+
+    def __exit__(self, *_: object) -> None:
+        self.store.close()
+
+
+@pytest.fixture(scope="module")
+def registry() -> object:
+    return default_registry()
+
+
+@pytest.fixture
+def watch(tmp_path: Path, registry: object) -> Iterator[Callable[..., tuple[Path, Path]]]:
+    """Start an in-thread watcher on tmp_path/in: ``folder, db = watch(settle=0.3)``."""
+    watchers: list[Watcher] = []
+
+    def start(settle: float = 0.3, folder: Path | None = None) -> tuple[Path, Path]:
+        folder = folder or tmp_path / "in"
+        folder.mkdir(exist_ok=True)
+        db = tmp_path / "watch.db"
+        watcher = Watcher(folder, db, WatchOptions(settle=settle, registry=registry))  # type: ignore[arg-type]
+        watcher.start()
+        watchers.append(watcher)
+        return folder, db
+
+    yield start
+    for watcher in watchers:
+        watcher.join()
+
+
+# -- in a thread -------------------------------------------------------------------
+
+
+def test_a_copied_file_is_ingested_moved_and_cited_where_it_now_is(watch: Callable[..., tuple[Path, Path]]) -> None:
+    folder, db = watch()
+    shutil.copy(SAMPLES / f"{JIAXIAN}.docx", folder)
+    wait_until(handled(db, f"{JIAXIAN}.docx"), what="the docx")
+    moved = folder / "processed" / f"{JIAXIAN}.docx"
+    assert outcomes(db) == {f"{JIAXIAN}.docx": ["added"]}
+    assert moved.is_file() and not (folder / f"{JIAXIAN}.docx").exists()
+    assert query(db, "select path from documents") == [(str(moved),)]
+    assert query(db, "select distinct file from indicators") == [(str(moved),)]
+    with _closing(Store(db)) as store:
+        answer = owner(store.db, "营造林面积")[0]
+    assert (answer.lead, answer.source.file) == ("县林业局", str(moved))
+
+
+def test_chinese_names_and_ignored_files(watch: Callable[..., tuple[Path, Path]]) -> None:
+    folder, db = watch()
+    ignored = ["~$通知.docx", ".隐藏.txt", "通知.pdf.crdownload", "通知.docx.part", "~WRL0001.tmp", "通知.txt~"]
+    for name in ignored:
+        (folder / name).write_bytes(b"not a notice")
+    name = "关于印发《考核办法》的通知（2024年 修订）.txt"
+    shutil.copy(SAMPLES / f"{ZHASHUI}.txt", folder / name)
+    wait_until(handled(db, name), what="the Chinese-named file")
+    assert (folder / "processed" / name).is_file()
+    assert list(outcomes(db)) == [name]
+    assert sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != ".kaohe-watch.lock") == sorted(ignored)
+
+
+def test_a_slowly_written_file_is_ingested_once_and_whole(watch: Callable[..., tuple[Path, Path]]) -> None:
+    folder, db = watch(settle=1.0)
+    data = (SAMPLES / f"{JIAXIAN}.txt").read_bytes()
+    chunks = [data[i : i + len(data) // 30 + 1] for i in range(0, len(data), len(data) // 30 + 1)]
+    with (folder / "slow.txt").open("wb") as out:  # pauses 10x shorter than the settle interval
+        for chunk in chunks:
+            out.write(chunk)
+            out.flush()
+            time.sleep(0.1)
+    wait_until(handled(db, "slow.txt"), what="the slow file")
+    assert outcomes(db) == {"slow.txt": ["added"]}
+    assert sha(folder / "processed" / "slow.txt") == hashlib.sha256(data).hexdigest()
+    assert query(db, "select count(*) from indicators") == [(163,)]
+
+
+def test_a_file_locked_by_its_writer_waits_for_the_lock(watch: Callable[..., tuple[Path, Path]]) -> None:
+    folder, db = watch(settle=0.2)
+    data = (SAMPLES / f"{JIAXIAN}.docx").read_bytes()
+    with (folder / "locked.docx").open("wb") as out:
+        fcntl.flock(out.fileno(), fcntl.LOCK_EX)
+        out.write(data[:1000])
+        out.flush()
+        time.sleep(1.0)  # five settle intervals without a change: only the lock holds the watcher back
+        assert "locked.docx" not in outcomes(db)
+        out.write(data[1000:])
+    wait_until(handled(db, "locked.docx"), what="the locked file")
+    assert outcomes(db) == {"locked.docx": ["added"]}
+
+
+def test_a_corrupt_file_is_quarantined_with_a_note(watch: Callable[..., tuple[Path, Path]]) -> None:
+    folder, db = watch()
+    (folder / "坏文件.docx").write_bytes(b"PK\x03\x04 truncated zip")
+    wait_until(handled(db, "坏文件.docx"), what="the corrupt file")
+    assert (folder / "failed" / "坏文件.docx").read_bytes() == b"PK\x03\x04 truncated zip"
+    note = (folder / "failed" / "坏文件.docx.error.txt").read_text(encoding="utf-8")
+    assert "problem: " in note and "坏文件.docx" in note and "move the file back into the folder" in note
+    assert query(db, "select count(*) from documents") == [(0,)]
+    assert outcomes(db) == {"坏文件.docx": ["failed"]}
+
+
+def test_a_duplicate_is_recorded_and_moved_without_a_second_ingest(watch: Callable[..., tuple[Path, Path]]) -> None:
+    folder, db = watch()
+    shutil.copy(SAMPLES / f"{ZHASHUI}.txt", folder / "a.txt")
+    wait_until(handled(db, "a.txt"), what="the first copy")
+    shutil.copy(SAMPLES / f"{ZHASHUI}.txt", folder / "b.txt")
+    wait_until(handled(db, "b.txt"), what="the second copy")
+    assert outcomes(db) == {"a.txt": ["added"], "b.txt": ["duplicate"]}
+    assert (folder / "processed" / "b.txt").is_file()
+    assert query(db, "select path from documents") == [(str(folder / "processed" / "a.txt"),)]
+    detail = query(db, "select detail from watch_events where name = 'b.txt'")
+    assert detail == [(str(folder / "processed" / "a.txt"),)]
+
+
+def test_the_same_name_with_new_content_replaces_the_earlier_version(watch: Callable[..., tuple[Path, Path]]) -> None:
+    """A revised notice saved under the same name: new version stored, old file kept, no overwrite."""
+    folder, db = watch()
+    original = (SAMPLES / f"{JIAXIAN}.txt").read_text(encoding="utf-8")
+    assert "营造林面积4万亩" in original
+    (folder / "通知.txt").write_text(original, encoding="utf-8")
+    wait_until(handled(db, "通知.txt"), what="the first version")
+    (folder / "通知.txt").write_text(original.replace("营造林面积4万亩", "营造林面积5万亩"), encoding="utf-8")
+    wait_until(lambda: len(outcomes(db).get("通知.txt", [])) == 2, what="the second version")
+    assert outcomes(db) == {"通知.txt": ["added", "replaced"]}
+    assert (folder / "processed" / "通知.txt").read_text(encoding="utf-8") == original  # never overwritten
+    newer = folder / "processed" / "通知 (2).txt"
+    assert query(db, "select path from documents") == [(str(newer),)]
+    assert query(db, "select count(*) from indicators where text like '%营造林面积4万亩%'") == [(0,)]
+    assert query(db, "select count(*) from indicators where text like '%营造林面积5万亩%'") != [(0,)]
+
+
+def test_the_same_name_for_another_notice_keeps_both(watch: Callable[..., tuple[Path, Path]]) -> None:
+    """附件1.txt from two notices with different 发文字号 are two documents, not versions."""
+    folder, db = watch()
+    shutil.copy(SAMPLES / f"{JIAXIAN}.txt", folder / "附件1.txt")
+    wait_until(handled(db, "附件1.txt"), what="the first notice")
+    shutil.copy(SAMPLES / f"{ZHASHUI}.txt", folder / "附件1.txt")
+    wait_until(lambda: len(outcomes(db).get("附件1.txt", [])) == 2, what="the second notice")
+    assert outcomes(db) == {"附件1.txt": ["added", "added"]}
+    assert query(db, "select count(*) from documents") == [(2,)]
+
+
+def test_a_second_watcher_on_the_same_folder_refuses_to_start(
+    watch: Callable[..., tuple[Path, Path]], tmp_path: Path
+) -> None:
+    folder, _ = watch()
+    result = CliRunner().invoke(cli, ["watch", str(folder), "--db", str(tmp_path / "other.db")])
+    assert result.exit_code == 1
+    assert "already watched by another kaohe watch (pid" in result.stderr
+    assert "stop that one first" in result.stderr
+
+
+# -- as a subprocess: `kaohe watch` --------------------------------------------------
+
+
+class WatchProcess:
+    def __init__(self, folder: Path, db: Path, log: Path, settle: float = 0.3) -> None:
+        self.log = log
+        self.stderr = (log.parent / f"{log.stem}.stderr").open("ab")
+        args = ["watch", str(folder), "--db", str(db), "--settle", str(settle), "--log", str(log)]
+        code = "import sys; from cli import cli; sys.exit(cli(sys.argv[1:], prog_name='kaohe'))"
+        self.proc = subprocess.Popen([sys.executable, "-c", code, *args], stderr=self.stderr, cwd=log.parent)
+        wait_until(lambda: self.log.exists() and "watching" in self.log.read_text(encoding="utf-8"), what="start")
+
+    def terminate(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=20)
+        self.stderr.close()
+        return code
+
+
+def test_sigterm_exits_0_and_a_restart_catches_up(tmp_path: Path) -> None:
+    folder, db, log = tmp_path / "in", tmp_path / "w.db", tmp_path / "watch.log"
+    folder.mkdir()
+    watcher = WatchProcess(folder, db, log)
+    shutil.copy(SAMPLES / f"{ZHASHUI}.txt", folder)
+    wait_until(handled(db, f"{ZHASHUI}.txt"), what="the first file")
+    assert watcher.terminate() == 0
+    shutil.copy(SAMPLES / f"{ZHASHUI}.html", folder)  # dropped while nobody watches
+    shutil.copy(SAMPLES / f"{JIAXIAN}.txt", folder)
+    watcher = WatchProcess(folder, db, log)
+    wait_until(handled(db, f"{ZHASHUI}.html", f"{JIAXIAN}.txt"), what="the catch-up")
+    assert watcher.terminate() == 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert sum("INFO 柞水县2022年度考核指标申报通知.html added 4 frameworks" in line for line in lines) == 1
+    assert sum("stopped watching" in line for line in lines) == 2
+    assert sorted(p.name for p in (folder / "processed").iterdir()) == sorted(
+        [f"{ZHASHUI}.txt", f"{ZHASHUI}.html", f"{JIAXIAN}.txt"]
+    )
+
+
+def test_queries_run_while_files_are_ingested(tmp_path: Path) -> None:
+    folder, db, log = tmp_path / "in", tmp_path / "w.db", tmp_path / "watch.log"
+    folder.mkdir()
+    watcher = WatchProcess(folder, db, log)
+    names = [f"{JIAXIAN}.docx", f"{JIAXIAN}.html", f"{JIAXIAN}.txt", f"{ZHASHUI}.html", f"{ZHASHUI}.txt"]
+    seen_counts: set[int] = set()
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def ask() -> None:  # a query command's view: never locked out, never half a document
+        try:
+            while not done.is_set():
+                store = Store(db)
+                try:
+                    rows = store.db.execute(
+                        "select d.id, count(i.id) from documents d left join indicators i on i.document_id = d.id"
+                        " group by d.id"
+                    ).fetchall()
+                    seen_counts.update(n for _, n in rows)
+                    owner(store.db, "营造林面积")
+                finally:
+                    store.close()
+        except BaseException as e:
+            errors.append(e)
+
+    asker = threading.Thread(target=ask)
+    asker.start()
+    for name in names:
+        shutil.copy(SAMPLES / name, folder)
+    wait_until(handled(db, *names), what="all files")
+    done.set()
+    asker.join()
+    assert watcher.terminate() == 0
+    assert errors == []
+    assert seen_counts <= {163, 61}  # each document appears whole (one transaction) or not at all
+    assert len(query(db, "select id from documents")) == 5
+
+
+def _comparable(db: Path) -> tuple[object, ...]:
+    """The store's answers with file paths reduced to file names."""
+    with _closing(Store(db)) as store:
+        per_file = sorted(
+            (Path(str(p)).name, n)
+            for p, n in store.db.execute(
+                "select d.path, count(i.id) from documents d left join indicators i on i.document_id = d.id"
+                " group by d.id"
+            ).fetchall()
+        )
+        fws = sorted(
+            (Path(f.document).name, f.title or "", f.kind, f.indicators, f.points or 0) for f in frameworks(store.db)
+        )
+        answers = sorted(
+            (a.indicator, a.lead or "", a.points or 0, Path(a.source.file).name, a.source.row)
+            for q in ("营造林面积", "全社会固定资产投资", "隐性债务")
+            for a in owner(store.db, q)
+        )
+    return per_file, fws, answers
+
+
+def test_samples_dropped_one_by_one_give_the_same_store_as_kaohe_ingest(tmp_path: Path) -> None:
+    """The done-when check (.doc/.wps left out where LibreOffice is missing: they need soffice)."""
+    samples = [p for p in sorted(SAMPLES.iterdir()) if p.suffix != ".md"]
+    if not HAVE_SOFFICE:
+        samples = [p for p in samples if p.suffix not in (".doc", ".wps")]
+    reference_dir, reference_db = tmp_path / "ref", tmp_path / "ref.db"
+    reference_dir.mkdir()
+    for path in samples:
+        shutil.copy(path, reference_dir)
+
+    def reference() -> None:  # `kaohe-ingest ref/`, meanwhile (it converts .doc/.wps too)
+        with _closing(Store(reference_db)) as store:
+            ingest_paths([reference_dir], store)
+
+    kaohe_ingest = threading.Thread(target=reference)
+    kaohe_ingest.start()
+    folder, db, log = tmp_path / "in", tmp_path / "w.db", tmp_path / "watch.log"
+    folder.mkdir()
+    watcher = WatchProcess(folder, db, log)
+    for path in samples:
+        shutil.copy(path, folder)
+        wait_until(handled(db, path.name), timeout=60, what=path.name)
+    assert watcher.terminate() == 0
+    kaohe_ingest.join()
+    accounted = sorted(p.name for sub in ("processed", "failed") for p in (folder / sub).iterdir())
+    assert accounted == sorted(p.name for p in samples)
+    assert [p.name for p in folder.iterdir() if p.is_file()] == [".kaohe-watch.lock"]
+    assert _comparable(db) == _comparable(reference_db)
