@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 
 from cli import cli
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import ingest_file, ingest_paths
 from ingest.watch import Watcher, WatchOptions
 from normalize.departments import default_registry
 from store import Store
@@ -87,11 +87,12 @@ def watch(tmp_path: Path, registry: object) -> Iterator[Callable[..., tuple[Path
     """Start an in-thread watcher on tmp_path/in: ``folder, db = watch(settle=0.3)``."""
     watchers: list[Watcher] = []
 
-    def start(settle: float = 0.3, folder: Path | None = None) -> tuple[Path, Path]:
-        folder = folder or tmp_path / "in"
+    def start(settle: float = 0.3, poll: bool = False) -> tuple[Path, Path]:
+        folder = tmp_path / "in"
         folder.mkdir(exist_ok=True)
         db = tmp_path / "watch.db"
-        watcher = Watcher(folder, db, WatchOptions(settle=settle, registry=registry))  # type: ignore[arg-type]
+        options = WatchOptions(settle=settle, poll=poll, poll_interval=0.2, registry=registry)  # type: ignore[arg-type]
+        watcher = Watcher(folder, db, options)
         watcher.start()
         watchers.append(watcher)
         return folder, db
@@ -210,6 +211,34 @@ def test_the_same_name_for_another_notice_keeps_both(watch: Callable[..., tuple[
     wait_until(lambda: len(outcomes(db).get("附件1.txt", [])) == 2, what="the second notice")
     assert outcomes(db) == {"附件1.txt": ["added", "added"]}
     assert query(db, "select count(*) from documents") == [(2,)]
+
+
+def test_the_polling_observer_sees_new_files(watch: Callable[..., tuple[Path, Path]]) -> None:
+    folder, db = watch(poll=True)
+    shutil.copy(SAMPLES / f"{ZHASHUI}.html", folder)
+    wait_until(handled(db, f"{ZHASHUI}.html"), what="the polled file")
+    assert outcomes(db) == {f"{ZHASHUI}.html": ["added"]}
+
+
+def test_a_crash_between_ingest_and_move_is_repaired_at_start(
+    watch: Callable[..., tuple[Path, Path]], tmp_path: Path, registry: object
+) -> None:
+    """Stored but not moved: moved at start; moved but the store not told: the store follows the file."""
+    folder, db = tmp_path / "in", tmp_path / "watch.db"
+    (folder / "processed").mkdir(parents=True)
+    not_moved, moved = folder / "a.txt", folder / "b.html"
+    shutil.copy(SAMPLES / f"{ZHASHUI}.txt", not_moved)
+    shutil.copy(SAMPLES / f"{JIAXIAN}.html", moved)
+    with _closing(Store(db)) as store:
+        for path in (not_moved, moved):
+            assert ingest_file(path, store, registry).status == "added"  # type: ignore[arg-type]
+    moved.rename(folder / "processed" / moved.name)
+    watch()
+    wait_until(handled(db, "a.txt"), what="the file left behind")
+    assert outcomes(db) == {"a.txt": ["added"]}
+    expected = sorted([(str(folder / "processed" / "a.txt"),), (str(folder / "processed" / "b.html"),)])
+    assert sorted(query(db, "select path from documents")) == expected
+    assert sorted(query(db, "select distinct file from indicators")) == expected
 
 
 def test_a_second_watcher_on_the_same_folder_refuses_to_start(
