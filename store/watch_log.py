@@ -39,7 +39,7 @@ def settle_document(store: Store, ingested_at: str, event: WatchEvent, supersede
 def record_event(store: Store, event: WatchEvent) -> None:
     at = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
     with store.db.atomic():
-        store.db["watch_events"].insert({"at": at, **event.model_dump()})
+        store.db.table("watch_events").insert({"at": at, **event.model_dump()})
 
 
 def previous_version(store: Store, folder: str, name: str, new_path: str) -> str | None:
