@@ -23,6 +23,7 @@ from store.results import RosterRow, SaveResult
 from store.schema import migrations
 
 _CHILD_TABLES = ("targets", "responsibilities")
+_TARGET_FIELDS = {"metric", "comparator", "value", "unit", "baseline", "direction", "raw"}
 
 
 def _json(value: Any) -> str:
@@ -175,8 +176,7 @@ class Store:
             }
             for c in framework.categories
         )
-        for indicator in framework.indicators:
-            self._insert_indicator(document_id, int(framework_id), framework, indicator)
+        self._insert_indicators(document_id, int(framework_id), framework)
         self.db["warnings"].insert_all(
             {"document_id": document_id, "framework_id": framework_id, "code": "consistency", "message": m}
             for m in framework.warnings
@@ -184,53 +184,49 @@ class Store:
         deductions = sum(1 for i in framework.indicators if i.kind == "deduction")
         return len(framework.indicators), deductions
 
-    def _insert_indicator(self, document_id: int, framework_id: int, framework: Framework, ind: Indicator) -> None:
-        search_text = " ".join(filter(None, [ind.name, ind.text, *ind.category_path]))
-        indicator_id = (
-            self.db["indicators"]
-            .insert(
-                {
-                    "framework_id": framework_id,
-                    "document_id": document_id,
-                    "seq": ind.seq,
-                    "category": ind.category,
-                    "category_path": _json(ind.category_path),
-                    "name": ind.name,
-                    "text": ind.text,
-                    "points": ind.points,
-                    "points_from": ind.points_from,
-                    "kind": ind.kind,
-                    "graded": _json([g.model_dump() for g in ind.graded]),
-                    "lead": ind.lead,
-                    "lead_as_written": ind.lead_as_written,
-                    "role": ind.role,
-                    "cooperating": _json(ind.cooperating),
-                    "cooperating_as_written": _json(ind.cooperating_as_written),
-                    "inherited": int(ind.inherited),
-                    "file": ind.source.file,
-                    "page": ind.source.page,
-                    "table_index": ind.source.table,
-                    "row_index": ind.source.row,
-                    "search_text": search_text,
-                }
-            )
-            .last_pk
-        )
-        self.db["targets"].insert_all(
-            {
-                "indicator_id": indicator_id,
-                "metric": t.metric,
-                "comparator": t.comparator,
-                "value": t.value,
-                "values_list": _json(t.values),
-                "unit": t.unit,
-                "baseline": t.baseline,
-                "direction": t.direction,
-                "raw": t.raw,
-            }
-            for t in ind.targets
-        )
-        self.db["responsibilities"].insert_all(self._responsibilities(indicator_id, framework, ind))
+    def _insert_indicators(self, document_id: int, framework_id: int, framework: Framework) -> None:
+        """All of a framework's indicators, targets and owners in three batched inserts (ids assigned here)."""
+        next_id = self.db.execute("select coalesce(max(id), 0) + 1 from indicators").fetchone()[0]
+        indicators, targets, owners = [], [], []
+        for indicator_id, ind in enumerate(framework.indicators, start=next_id):
+            indicators.append(self._indicator_row(indicator_id, document_id, framework_id, ind))
+            targets += [
+                {"indicator_id": indicator_id, **t.model_dump(exclude={"values"}, include=_TARGET_FIELDS),
+                 "values_list": _json(t.values)}
+                for t in ind.targets
+            ]  # fmt: skip
+            owners += self._responsibilities(indicator_id, framework, ind)
+        self.db["indicators"].insert_all(indicators)
+        self.db["targets"].insert_all(targets)
+        self.db["responsibilities"].insert_all(owners)
+
+    @staticmethod
+    def _indicator_row(indicator_id: int, document_id: int, framework_id: int, ind: Indicator) -> dict[str, Any]:
+        return {
+            "id": indicator_id,
+            "framework_id": framework_id,
+            "document_id": document_id,
+            "seq": ind.seq,
+            "category": ind.category,
+            "category_path": _json(ind.category_path),
+            "name": ind.name,
+            "text": ind.text,
+            "points": ind.points,
+            "points_from": ind.points_from,
+            "kind": ind.kind,
+            "graded": _json([g.model_dump() for g in ind.graded]),
+            "lead": ind.lead,
+            "lead_as_written": ind.lead_as_written,
+            "role": ind.role,
+            "cooperating": _json(ind.cooperating),
+            "cooperating_as_written": _json(ind.cooperating_as_written),
+            "inherited": int(ind.inherited),
+            "file": ind.source.file,
+            "page": ind.source.page,
+            "table_index": ind.source.table,
+            "row_index": ind.source.row,
+            "search_text": " ".join(filter(None, [ind.name, ind.text, *ind.category_path])),
+        }
 
     @staticmethod
     def _responsibilities(indicator_id: Any, framework: Framework, ind: Indicator) -> Iterable[dict[str, Any]]:
