@@ -317,6 +317,8 @@ class DepartmentRegistry:
         self._templates: list[tuple[regex.Pattern[str], str]] = []
         self._successions: dict[str, Succession] = {}
         self._rosters: dict[str | None, dict[str, str]] = {}
+        # resolve() runs for every owner cell of every notice: answers are memoised until the registry changes.
+        self._resolved: dict[tuple[str, str | None], Resolution] = {}
         for record in records:
             self.add(record)
 
@@ -340,6 +342,7 @@ class DepartmentRegistry:
         return registry
 
     def add(self, record: AliasRecord) -> None:
+        self._resolved.clear()
         self.records.append(record)
         if "XX" in record.alias:
             pattern = regex.escape(_clean(record.alias)).replace("XX", r"(?P<x>\p{Han}{1,8}?)")
@@ -364,6 +367,7 @@ class DepartmentRegistry:
 
         ``region=None`` lists bodies every county has (县司法局): known names, never merged.
         """
+        self._resolved.clear()
         roster = self._rosters.setdefault(canonical_region(region), {})
         for name in names:
             key, _ = _level_key(_clean(name))
@@ -402,6 +406,12 @@ class DepartmentRegistry:
         A place spelled out in the name wins over ``region`` (宁陕县财政局 in a 柞水 document is
         宁陕's bureau). A co-located pair not in the registry resolves to its housing unit.
         """
+        key = (name, region)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_uncached(name, region)
+        return self._resolved[key]
+
+    def _resolve_uncached(self, name: str, region: str | None) -> Resolution:
         found = self._resolve_known(name, region)
         if found is not None:
             return found
