@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frameworks.diff import FIELD_LABELS, DiffIndicator, FrameworkDiff, FrameworkSide
-from ingest.report import display_width, render_table
+from ingest.report import display_width, format_cell, render_table
 
 _INDICATOR_HEADERS = ["框架", "指标", "分值", "牵头单位", "配合单位", "类别", "来源"]
 _XLSX_MAX_WIDTH = 60
@@ -146,13 +146,7 @@ def _signed(value: float) -> str:
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
-    return str(value)
+    return format_cell(value, one_line=False)
 
 
 def render_text(report: Sequence[Section]) -> str:

@@ -29,7 +29,7 @@ def render_table(
     """A table with a header rule; cells wider than ``max_width`` are clipped (the last column too, if asked)."""
     last = len(headers) - 1
     cells = [
-        [_fmt(v) if i == last and not clip_last else clip(_fmt(v), max_width) for i, v in enumerate(row)]
+        [format_cell(v) if i == last and not clip_last else clip(format_cell(v), max_width) for i, v in enumerate(row)]
         for row in rows
     ]
     widths = [display_width(h) for h in headers]
@@ -44,11 +44,12 @@ def _line(values: Sequence[str], widths: Sequence[int]) -> str:
     return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
 
 
-def _fmt(value: object) -> str:
+def format_cell(value: object, *, one_line: bool = True) -> str:
+    """A value as table text: no ``None``, ``2`` not ``2.0``, lists joined with 、, on one line if asked."""
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)
-    return str(value).replace("\n", " ")
+    return str(value).replace("\n", " ") if one_line else str(value)
