@@ -30,7 +30,7 @@ Role = Literal[
 ]
 
 # First match wins: more specific words before the words they contain.
-_WORD_ROLES: tuple[tuple[str, Role], ...] = (
+_WORD_PATTERNS: tuple[tuple[str, Role], ...] = (
     (r"^序号$|^编号$", "seq"),
     (r"扣分|减分", "deduction"),
     (r"^(?:分值|分数|权重|标准分|得分|赋分)$|^分$", "points"),
@@ -45,7 +45,9 @@ _WORD_ROLES: tuple[tuple[str, Role], ...] = (
     (r"指标", "indicator"),
     (r"内容|项目|事项|任务", "text"),
 )
+_WORD_ROLES = tuple((regex.compile(pattern), role) for pattern, role in _WORD_PATTERNS)
 
+_DIGIT = regex.compile(r"\d")
 _HEADER_WORDS = regex.compile(
     r"序号|考核|指标|内容|项目|类别|分值|责任|单位|部门|目标|要求|任务|扣分|配合|牵头|评分|标准|领域|备注|权重"
 )
@@ -53,13 +55,13 @@ _HEADER_WORDS = regex.compile(
 
 def header_key(text: str) -> str:
     """A header cell's words with spacing and line breaks removed: ``考    核    内    容`` → ``考核内容``."""
-    return regex.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def word_role(header: str) -> Role:
     key = header_key(header)
     for pattern, role in _WORD_ROLES:
-        if regex.search(pattern, key):
+        if pattern.search(key):
             return role
     return "other"
 
@@ -69,7 +71,7 @@ def is_header_row(texts: list[str]) -> bool:
     keys = [header_key(t) for t in texts if t and t.strip()]
     if len(set(keys)) < 2:
         return False
-    wordy = sum(1 for k in keys if len(k) <= 12 and _HEADER_WORDS.search(k) and not regex.search(r"\d", k))
+    wordy = sum(1 for k in keys if len(k) <= 12 and _HEADER_WORDS.search(k) and not _DIGIT.search(k))
     return wordy >= max(2, (len(keys) + 1) // 2)
 
 

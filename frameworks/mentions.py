@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from pydantic import BaseModel
 
 from parsers.document import Document, Paragraph
@@ -15,13 +17,22 @@ class Mention(BaseModel):
     context: str  # the sentence around the mention, for citing
 
 
+@functools.cache
+def _unit_endings() -> frozenset[str]:
+    from normalize.nlp import unit_vocabulary
+
+    return frozenset(word[-1] for word in unit_vocabulary() if word)
+
+
 def find_mentions(document: Document, region: str | None) -> list[Mention]:
     """Every registry unit the paragraphs mention, resolved in ``region``; one per unit and paragraph."""
     from normalize.nlp import find_unit_mentions  # builds spaCy + jieba once per process
 
+    endings = _unit_endings()
     mentions: list[Mention] = []
     for index, block in enumerate(document.blocks):
-        if not isinstance(block, Paragraph):
+        # A unit name ends with one of the registry's final characters: other paragraphs cannot mention one.
+        if not isinstance(block, Paragraph) or endings.isdisjoint(block.text):
             continue
         seen: set[str] = set()
         for span in find_unit_mentions(block.text, region):

@@ -8,6 +8,7 @@ regexes can match reliably; the original text is kept elsewhere and is what gets
 
 from __future__ import annotations
 
+import functools
 import logging
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -115,9 +116,10 @@ def parse_number(text: str) -> float | None:
 def fold_width(text: str) -> str:
     """NFKC character by character where it maps one character to one (``，`` → ``,``, ``２`` → ``2``,
     U+3000 → space), so offsets into the result are offsets into ``text``. ``_KEEP`` stays as is."""
-    return "".join(_fold_char(c) for c in text)
+    return "".join(map(_fold_char, text))
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
     if c in _KEEP or c.isascii():
         return c
