@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 import regex
 
@@ -32,17 +33,31 @@ class _Context:
         self.assessee_as_written: str | None = None
 
 
+class Place(NamedTuple):
+    """Where and when a notice applies: its county/district and assessment year."""
+
+    region: str | None
+    year: int | None
+
+
+def locate(document: Document) -> Place:
+    return Place(region=document_region(document), year=document_year(document))
+
+
 def extract_frameworks(
-    document: Document, registry: DepartmentRegistry | None = None, roster: list[RosterEntry] | None = None
+    document: Document,
+    registry: DepartmentRegistry | None = None,
+    roster: list[RosterEntry] | None = None,
+    place: Place | None = None,
 ) -> list[Framework]:
     """Every framework in ``document``, in reading order, with consistency warnings.
 
     ``roster`` is the year's list of assessed units (see ``frameworks.roster``); owners outside it are reported.
+    ``place`` saves locating the document again when the caller already has (see ``locate``).
     """
     registry = registry or default_registry()
-    region = document_region(document)
+    region, year = place or locate(document)
     resolver = UnitResolver(registry, region, [e.unit for e in roster or []])
-    year = document_year(document)
     context = _Context()
     frameworks: list[Framework] = []
     current: tuple[Framework, RowReader, ColumnRoles] | None = None

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from frameworks import extract_frameworks
-from frameworks.build import document_region, document_year
+from frameworks.build import locate
 from frameworks.mentions import find_mentions
 from frameworks.roster import find_roster, roster_count_warnings
 from ingest.discover import iter_notice_files
@@ -63,9 +63,9 @@ def ingest_file(path: Path, store: Store, registry: DepartmentRegistry) -> FileR
         return FileResult(file=str(path), status="failed", error=str(e), seconds=time.perf_counter() - started)
     roster = find_roster(document)
     document.warnings += [ParseWarning(code="roster_count", message=m) for m in roster_count_warnings(roster)]
-    frameworks = extract_frameworks(document, registry, roster)
-    region = document_region(document)
-    year = document_year(document)
+    place = locate(document)
+    frameworks = extract_frameworks(document, registry, roster, place)
+    region, year = place
     roster_rows = [
         RosterRow(region=region, year=year, category=e.category, unit=registry.resolve(e.unit, region).canonical,
                   as_written=e.unit)

@@ -173,10 +173,6 @@ def regions(db: Database) -> list[str | None]:
     return [r["region"] for r in db.query("select distinct region from frameworks")]
 
 
-def known_units(db: Database) -> list[tuple[str | None, str]]:
-    return [(r["region"], r["unit"]) for r in db.query("select distinct region, unit from responsibilities")]
-
-
 def warnings(db: Database, document: str | None = None) -> list[WarningRow]:
     sql = "select d.path, w.* from warnings w join documents d on d.id = w.document_id"
     params: list[Any] = []
