@@ -10,6 +10,7 @@ from __future__ import annotations
 import regex
 from pydantic import BaseModel
 
+from frameworks.columns import header_key
 from normalize.departments import split_units
 from parsers.document import Document, Paragraph
 
@@ -36,7 +37,7 @@ def find_roster(document: Document) -> list[RosterEntry]:
             in_roster = bool(_ROSTER_TITLE.search(text)) and len(text) <= 40 and not text.endswith("。")
             continue
         if m := _CATEGORY.match(text):
-            category = (regex.sub(r"\s+", "", m["name"]), int(m["n"]) if m["n"] else None)
+            category = (header_key(m["name"]), int(m["n"]) if m["n"] else None)
         elif category is not None and text.count("、") >= 1:
             for mention in split_units(text.rstrip("。")):
                 entries.append(RosterEntry(category=category[0], unit=mention.as_written, declared_count=category[1]))

@@ -13,6 +13,8 @@ from typing import Literal
 import regex
 from pydantic import BaseModel
 
+from frameworks.columns import header_key
+
 HeadingKind = Literal["title", "group", "assessee", "other"]
 
 _NUMBERED_UNIT = regex.compile(r"^\s*\d{1,3}\s*[．.、]\s*(?P<name>\S.{0,24}?)\s*$")
@@ -32,21 +34,21 @@ class Heading(BaseModel):
 
 def classify_heading(text: str, is_unit: callable[[str], bool] | None = None) -> Heading:  # type: ignore[valid-type]
     """What a short paragraph between tables announces. ``is_unit`` checks a name against the registry."""
-    line = regex.sub(r"\s+", "", text.strip())
+    line = header_key(text)
     if not line or len(line) > 40 or _SENTENCE_END.search(line):
         return Heading(kind="other", text=line)
     if m := _GROUP.match(text):
-        name = regex.sub(r"\s+", "", m["name"])
+        name = header_key(m["name"])
         if _looks_like_unit(name, is_unit) and not _TITLE_WORDS.search(name):
             return Heading(kind="assessee", text=name)
         return Heading(kind="group", text=name)
     if m := _NUMBERED_UNIT.match(text):
-        name = regex.sub(r"\s+", "", m["name"])
+        name = header_key(m["name"])
         if _looks_like_unit(name, is_unit) and not _TITLE_WORDS.search(name):
             return Heading(kind="assessee", text=name)
         return Heading(kind="title" if _TITLE_WORDS.search(name) else "other", text=name)
     if m := _SECTION.match(text):
-        return Heading(kind="title", text=regex.sub(r"\s+", "", m["name"]))
+        return Heading(kind="title", text=header_key(m["name"]))
     if _TITLE_WORDS.search(line) and not regex.search(r"^附\s*件", line):
         return Heading(kind="title", text=line)
     if len(line) <= 20 and _looks_like_unit(line, is_unit):
