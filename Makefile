@@ -14,11 +14,14 @@ $(BIN)/kaohe: pyproject.toml
 
 setup: $(BIN)/kaohe
 
-# LibreOffice converts .doc/.wps and renders the PDF samples; poppler for pdftotext checks.
+# LibreOffice converts .doc/.wps, renders the PDF samples and checks the exports (writer + calc);
+# poppler for pdftotext checks; Debian's chromium drives the web UI's browser tests.
+SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils chromium
 system-deps:
-	@command -v soffice >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui fonts-noto-cjk poppler-utils; \
-	  else echo "LibreOffice (soffice) not found: .doc/.wps tests will skip. Install libreoffice-writer-nogui to run them."; fi; }
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "not installed: $$missing — the tests that need them will skip. Install them as root to run those tests."; fi
 
 # The main job: ingest samples/ into ./kaohe.db, then ask who owns an indicator and what a unit carries.
 demo: setup system-deps

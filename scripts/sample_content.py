@@ -237,6 +237,36 @@ KENG_TOWN = town_rows(
     ("经济发展\n5分", "固定资产投资招商引资5分", INVEST.format(n=5300)),
 )
 
+# Five more towns, so the township category is large enough for the 优秀 quota (30% of 7 → 2 units).
+MORE_TOWNS = [
+    ("店镇", 41000, 90125, 2.1, 2600, 900, 5, 4, 168, 6100),
+    ("乌镇", 29000, 63870, 1.4, 1300, 1200, 3, 3, 95, 3800),
+    ("金明寺镇", 33000, 72436, 1.5, 1600, 1500, 4, 3, 120, 4200),
+    ("通镇", 26000, 57210, 1.2, 1100, 700, 3, 2, 88, 3100),
+    ("王家砭镇", 35000, 77318, 1.9, 2000, 1100, 4, 4, 140, 4900),
+]
+
+
+def more_town_rows(
+    grain_area: int,
+    grain_output: int,
+    sheep: float,
+    herbs: int,
+    millet: int,
+    villages: int,
+    trees: int,
+    water: int,
+    invest: int,
+) -> list[tuple[str, str, str]]:
+    return town_rows(
+        f"粮食播种面积{grain_area}亩，完成粮食总产量{grain_output}吨，羊子饲养量{sheep}万只，"
+        f"中药材种植{herbs}亩，小杂粮种植{millet}亩，完成农村人居环境整治村{villages}个。",
+        FOREST.format(n=trees),
+        WATER.format(n=water),
+        ("经济发展\n5分", "固定资产投资招商引资5分", INVEST.format(n=invest)),
+    )
+
+
 REFORM = (
     "完成好县委、县政府部署的各项改革任务，坚持问题导向，自选题目，完成1-3项改革创新任务，"
     "突出解决本部门、本行业的重点难点问题和薄弱环节。"
@@ -371,6 +401,14 @@ def attachments() -> list[Block]:
         grid(XI_TOWN, town_widths, centered_cols=(0, 1)),
         Para("2．坑镇", "unit"),
         grid(KENG_TOWN, town_widths, centered_cols=(0, 1)),
+        *(
+            block
+            for number, (town, *figures) in enumerate(MORE_TOWNS, start=3)
+            for block in (
+                Para(f"{number}．{town}", "unit"),
+                grid(more_town_rows(*figures), town_widths, centered_cols=(0, 1)),
+            )
+        ),
         Para("县直部门目标责任考核指标", "section"),
         Para("（五）经济发展部门", "heading2"),
         Para("1.县发展改革和科技局", "unit"),

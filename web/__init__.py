@@ -1,0 +1,1 @@
+"""The read-only web interface for the office (kaohe serve)."""
