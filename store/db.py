@@ -9,6 +9,7 @@ its earlier version.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,8 +36,17 @@ def _now() -> str:
 
 
 class Store:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        """Open (and migrate) the store; ``read_only`` opens an existing store that no statement can change."""
         self.path = str(path)
+        self.read_only = read_only
+        if read_only:
+            # mode=ro refuses writes at the SQLite level; query_only also refuses them on this connection.
+            connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            self.db = Database(connection)
+            self.db.execute("PRAGMA query_only=ON")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            return
         self.db = Database(self.path)
         with self.db.ensure_autocommit_on():
             self.db.execute("PRAGMA journal_mode=wal")

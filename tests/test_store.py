@@ -103,3 +103,17 @@ def test_provenance_and_search_of_chinese_substrings(store: Store, notice: Path)
     fuzzy = owner(store.db, "营造林的面积4万亩")
     assert fuzzy and fuzzy[0].match == "fuzzy" and fuzzy[0].indicator == "营造林面积4万亩"
     assert owner(store.db, "完全无关的查询文字") == []
+
+
+def test_a_read_only_store_answers_but_refuses_every_write(store: Store, notice: Path) -> None:
+    import sqlite3
+
+    ingest_file(notice, store, default_registry())
+    reader = Store(store.path, read_only=True)
+    try:
+        assert owner(reader.db, "营造林面积")[0].lead == "县林业局"
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.db.execute("delete from indicators")
+    finally:
+        reader.close()
+    assert counts(store.db)["indicators"] > 0
