@@ -156,7 +156,7 @@ class DeductionEvent(BaseModel):
 
     row: int
     unit: str
-    amount: float
+    amount: float | None = None  # None until check_results takes it from the negative-list item's points
     indicator_id: int | None = None  # the negative-list item, when it is one
     city_imposed: bool = False  # the unit caused a 市考 deduction → × city_deduction_multiplier
     reason: str | None = None
