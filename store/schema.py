@@ -180,3 +180,15 @@ def m004_watch_events(db: Database) -> None:
         pk="id",
     )  # fmt: skip
     db["watch_events"].create_index(["folder", "name"])
+
+
+@migrations()
+def m005_rule_values(db: Database) -> None:
+    """Numeric scoring parameters read from an ingested 办法 (threshold, weights, quotas…), per region."""
+    db["rule_values"].create(
+        {"id": int, "document_id": int, "region": str, "field": str, "value": str, "article": str, "quote": str},
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["rule_values"].create_index(["region"])
+    db["rule_values"].create_index(["document_id"])
