@@ -1,0 +1,160 @@
+"""The results sheet's layout, shared by its writer (scoring/template.py) and reader (scoring/results_io.py).
+
+Every sheet (``.xlsx``) or section (``.csv``, opened by a marker line ``[名称]``) starts with one header
+row of English keys; columns whose key starts with ``ref_`` are reference columns the reader
+ignores. Row numbers in error messages are the row numbers a spreadsheet shows (in a .csv: the
+file's line numbers).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from scoring.model import CATEGORY_LABELS
+
+if TYPE_CHECKING:
+    from scoring.model import IndicatorInfo
+    from scoring.template import TemplateContent
+
+LINES = "指标完成情况"
+DEDUCTIONS = "负面清单扣分"
+BONUS = "加分"
+VETOES = "一票否决"
+SOCIAL = "社会评价"
+UNITS = "单位情况"
+EXPLANATION = "说明"
+META = "meta"
+
+LINE_COLUMNS = ("indicator_id", "unit", "indicator", "points", "target", "actual", "completion_pct",
+                "qualitative_score", "note", "routine_pct", "highlight_pct", "year_end_pct")  # fmt: skip
+SECTION_COLUMNS: dict[str, tuple[str, ...]] = {
+    LINES: LINE_COLUMNS,
+    DEDUCTIONS: ("unit", "indicator_id", "amount", "city_imposed", "reason", "", "ref_indicator_id", "ref_item",
+                 "ref_points"),
+    BONUS: ("unit", "amount", "city_linked", "reason", "", "ref_indicator_id", "ref_item", "ref_points"),
+    VETOES: ("unit", "indicator_id", "reason", "", "ref_indicator_id", "ref_item"),
+    SOCIAL: ("unit", "peer", "superior", "representatives", "public", "ref_max"),
+    UNITS: ("unit", "category", "flags", "note"),
+}  # fmt: skip
+
+COLUMN_LABELS: dict[str, str] = {
+    "indicator_id": "指标编号（勿改）",
+    "unit": "单位",
+    "indicator": "指标内容（勿改）",
+    "points": "分值",
+    "target": "目标值（解析结果）",
+    "actual": "实际完成值（与目标同单位）",
+    "completion_pct": "完成率（%，填85表示85%）",
+    "qualitative_score": "定性指标得分（0至分值）",
+    "note": "备注",
+    "routine_pct": "平时/日常考核（%）",
+    "highlight_pct": "特色亮点（%）",
+    "year_end_pct": "年终实地考核（%）",
+    "amount": "分值（正数；负面清单条目可不填）",
+    "city_imposed": "因本单位被市考扣分（是/否，加倍扣分）",
+    "city_linked": "市考加分（是/否，加倍加分）",
+    "reason": "事由",
+    "peer": "同级互评",
+    "superior": "上级评价",
+    "representatives": "各界代表评价",
+    "public": "群众评价",
+    "category": "类别（镇（办）/县直部门/驻县单位）",
+    "flags": "特殊情形（可多项，逗号分隔）",
+    "ref_indicator_id": "参考：条目编号",
+    "ref_item": "参考：条目内容",
+    "ref_points": "参考：分值",
+    "ref_max": "参考：各项满分",
+}
+
+CATEGORY_ALIASES: dict[str, str] = {
+    **{key: key for key in CATEGORY_LABELS},
+    **{label: key for key, label in CATEGORY_LABELS.items()},
+    "镇办": "town", "镇": "town", "乡镇": "town", "街道": "town", "镇（办、中心）": "town",
+    "部门": "dept", "县直": "dept", "县直单位": "dept", "党群系统": "dept", "政府系统": "dept",
+    "驻县": "resident", "驻县单位": "resident", "垂管": "resident", "中央和省市驻县单位": "resident",
+}  # fmt: skip
+
+FLAG_LABELS: dict[str, str] = {
+    "criticised_by_city_or_higher": "受市级及以上通报批评",
+    "refuses_cooperation": "拒不参加或配合考核",
+    "principal_removed": "主要负责人被调整",
+    "citywide_general_band": "全市考核一般等次",
+    "citywide_rank_2nd_or_3rd_from_bottom": "全市倒数第二或第三",
+    "npc_or_cppcc_unsatisfied": "人大政协评议不满意",
+    "principal_or_2plus_leaders_sanctioned": "主要负责人或两名以上班子成员受处分",
+    "citywide_last_band_or_last_place": "全市末档或末位",
+    "city_bonus_share_over_30pct": "市考加分贡献超30%",
+    "rural_revitalisation_excellent": "巩固衔接工作优秀",
+}
+FLAG_ALIASES: dict[str, str] = {
+    **{key: key for key in FLAG_LABELS},
+    **{label: key for key, label in FLAG_LABELS.items()},
+    "通报批评": "criticised_by_city_or_higher",
+    "拒不配合": "refuses_cooperation",
+    "不满意": "npc_or_cppcc_unsatisfied",
+}
+
+_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "达到", "!=": "未达到", "growth>=": "增长 ≥",
+            "growth<": "增长 <", "reduction>=": "下降 ≥", "reduction<": "下降 <",
+            "not_above_previous": "不高于"}  # fmt: skip
+
+
+def indicator_label(info: IndicatorInfo) -> str:
+    """The indicator as the sheet shows it: ``name：text`` when the name is not already in the text
+    (several 见专项责任书 rows of one unit differ by name only)."""
+    text = info.text.strip()
+    if info.name and info.name not in text:
+        return f"{info.name}：{text}"
+    return text
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    """Equal but for whitespace."""
+    return "".join((a or "").split()) == "".join((b or "").split())
+
+
+def target_text(targets: list[dict[str, Any]]) -> str:
+    """A parsed target in words: ``粮食播种面积 ≥ 24000 亩；森林火灾发生率 ≤ 0.12 ‰``; raw text for
+    qualitative targets."""
+    return "；".join(dict.fromkeys(_one_target(t) for t in targets if t))
+
+
+def _one_target(target: dict[str, Any]) -> str:
+    comparator = target.get("comparator")
+    if comparator == "qualitative" or comparator not in _SYMBOLS:
+        return str(target.get("raw") or "").strip().rstrip("。")
+    values = target.get("values") or []
+    if target.get("value") is not None:
+        number = f"{target['value']:g}"
+    elif values:
+        number = "/".join(f"{v:g}" for v in values)
+    else:
+        number = ""
+    unit = target.get("unit") or ""
+    baseline = f"（较{target['baseline']}）" if target.get("baseline") else ""
+    return " ".join(filter(None, [target.get("metric") or "", _SYMBOLS[comparator], number, unit])) + baseline
+
+
+def explanation_lines(content: TemplateContent) -> list[str]:
+    """The Chinese 说明 (one paragraph per entry)."""
+    flag_list = "；".join(f"{k}（{v}）" for k, v in FLAG_LABELS.items())
+    lines = [
+        "本表由 kaohe template 生成，供年终考核填报结果；kaohe score 读取本表计分。",
+        f"本表对应的考核框架编号：{' '.join(map(str, content.framework_ids))}（记录在 meta 中，请勿修改）。",
+        f"【{LINES}】每行为一个单位的一项指标。indicator_id、unit、indicator、points、target 为预填，请勿修改。",
+        "量化指标填 actual（实际完成值，与目标同单位，按解析出的目标计算完成率）或 completion_pct（完成率，"
+        "填 85 表示 85%，填写后优先于 actual）；一项指标含多个目标时请直接填 completion_pct。",
+        "定性指标（如“见专项责任书”）填 qualitative_score（得分，0 至该项分值）。",
+        "党建等共性指标可填 routine_pct（平时/日常）与 highlight_pct（特色亮点）；现场考核指标可填 "
+        "routine_pct 与 year_end_pct（年终实地考核），均为百分数。",
+        f"【{DEDUCTIONS}】每行一次扣分：unit 单位、indicator_id 负面清单条目编号（见右侧参考列）、amount 扣分"
+        "（正数；填了条目编号可不填，按条目分值扣）、city_imposed 因本单位导致市考扣分填“是”（加倍扣分）、"
+        "reason 事由。",
+        f"【{BONUS}】每行一次加分：unit、amount（正数）、city_linked 市考加分填“是”（加倍）、reason。",
+        f"【{VETOES}】每行一次一票否决：unit、indicator_id（如有）、reason。被否决单位评为较差。",
+        f"【{SOCIAL}】每单位一行，按各项自身分制填分；右侧列出该类别各项满分。",
+        f"【{UNITS}】category 可改为 town/dept/resident 或 镇（办）/县直部门/驻县单位；"
+        f"flags 可填（逗号分隔）：{flag_list}。",
+        "以 ref_ 开头的列仅供参考，读取时忽略。CSV 文件中各部分以 [名称] 行开始、下一行为列名，各部分之间空一行。",
+    ]
+    return lines + [f"注：{note}" for note in content.notes]
