@@ -149,6 +149,7 @@ class LineResult(BaseModel):
     highlight_pct: float | None = None  # 特色亮点 as % (U13)
     year_end_pct: float | None = None  # 年终实地考核 as % (U15)
     note: str | None = None
+    indicator: str | None = None  # the sheet's indicator text (resolves ids of a sheet made from another store)
 
 
 class DeductionEvent(BaseModel):
@@ -160,6 +161,7 @@ class DeductionEvent(BaseModel):
     indicator_id: int | None = None  # the negative-list item, when it is one
     city_imposed: bool = False  # the unit caused a 市考 deduction → × city_deduction_multiplier
     reason: str | None = None
+    item: str | None = None  # the negative-list item's text as the sheet lists it (resolves foreign ids)
 
 
 class BonusEvent(BaseModel):
@@ -175,6 +177,7 @@ class VetoEvent(BaseModel):
     unit: str
     indicator_id: int | None = None
     reason: str | None = None
+    item: str | None = None  # the veto item's text as the sheet lists it (resolves foreign ids)
 
 
 class SocialScore(BaseModel):
