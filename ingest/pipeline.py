@@ -18,6 +18,7 @@ from ingest.errors import IngestError
 from normalize.departments import DepartmentRegistry, default_registry
 from parsers import ParseWarning, parse
 from parsers.detect import file_sha256
+from scoring.rules_extract import extract_rule_values, looks_like_rules_document
 from store import Store
 from store.results import RosterRow
 
@@ -71,7 +72,9 @@ def ingest_file(path: Path, store: Store, registry: DepartmentRegistry) -> FileR
                   as_written=e.unit)
         for e in roster
     ]  # fmt: skip
-    saved = store.save(document, frameworks, region, find_mentions(document, region), roster_rows)
+    # A 办法's scoring parameters (threshold, weights, quotas…) are stored for its region: kaohe rules / score.
+    rule_values = extract_rule_values(document) if looks_like_rules_document(document) else []
+    saved = store.save(document, frameworks, region, find_mentions(document, region), roster_rows, rule_values)
     return FileResult(
         file=str(path),
         status=saved.status,

@@ -76,8 +76,13 @@ class Store:
         region: str | None,
         mentions: Sequence[Mention] = (),
         roster: Sequence[RosterRow] = (),
+        rule_values: Sequence[Any] = (),
     ) -> SaveResult:
-        """Write a document and its frameworks in one transaction, replacing an earlier version at its path."""
+        """Write a document and its frameworks in one transaction, replacing an earlier version at its path.
+
+        ``rule_values``: the scoring parameters a 办法 states (scoring.rules_extract.ExtractedRule with
+        field, value, article, quote), stored for ``region``.
+        """
         status, other = self.find_document(document.source.path, document.source.sha256)
         if status in ("unchanged", "duplicate"):
             return SaveResult(status=status, document_id=None, duplicate_of=other)
@@ -92,6 +97,7 @@ class Store:
                  "resolved": int(m.resolved)}
                 for m in mentions
             )  # fmt: skip
+            self._insert_rule_values(document_id, region, rule_values)
             warnings = [w.message for w in document.warnings] + [w for f in frameworks for w in f.warnings]
         return SaveResult(
             status="replaced" if status == "changed" else "added",
@@ -111,9 +117,16 @@ class Store:
             self.db.execute("delete from indicators where document_id = ?", [document_id])
             framework_ids = "select id from frameworks where document_id = ?"
             self.db.execute(f"delete from categories where framework_id in ({framework_ids})", [document_id])
-            for table in ("frameworks", "warnings", "mentions", "roster"):
+            for table in ("frameworks", "warnings", "mentions", "roster", "rule_values"):
                 self.db.execute(f"delete from {table} where document_id = ?", [document_id])
             self.db.execute("delete from documents where id = ?", [document_id])
+
+    def _insert_rule_values(self, document_id: int, region: str | None, rule_values: Sequence[Any]) -> None:
+        self.db["rule_values"].insert_all(
+            {"document_id": document_id, "region": region, "field": r.field, "value": _json(r.value),
+             "article": r.article, "quote": r.quote}
+            for r in rule_values
+        )  # fmt: skip
 
     def _insert_document(self, document: Document, region: str | None) -> int:
         source, meta = document.source, document.metadata
