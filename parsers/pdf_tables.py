@@ -21,13 +21,21 @@ pieces are stitched (rules chosen for LibreOffice/Word output, see
   (a fresh row rarely leaves its first cell, or half of its cells, empty); or
   when every other such cell goes on with text that reads as a wrap: the last
   line on page N was full (the next page's first word would not have fitted)
-  and neither ends with ``。；：`` nor is followed by a numbered line. A fresh
-  row whose text cells all happen to follow full lines would be joined wrongly.
+  and neither ends with ``。；：`` nor is followed by a numbered line, or it is
+  the cell's points paragraph (``水利工作`` / ``5分``: only points on the new
+  page, none on page N). A cell several rows high with text on the new page
+  has no say: it is a merge whose text flowed over the break or a new merge.
+  A fresh row whose text cells all happen to follow full lines would be
+  joined wrongly.
 * **Vertical merge across the break**: LibreOffice draws the covered part of a
   merged cell on the next page as an empty cell; an empty first-row cell
   under a cell that spans rows (or that itself spans rows) extends the span.
-  A non-empty one is a new cell unless the row was split (then its text is
-  appended).
+  A non-empty one is a new cell unless the row was split: then it is the
+  rest of the cell above (a merge's flowed text, ``安全`` / ``稳定\n30分``),
+  whose text is appended (joined as a wrap or as a new paragraph) and whose
+  span grows by the rows it covers. LibreOffice closes every page's piece
+  with a full bottom border and repeats the header above the continuation,
+  so the ruling lines do not tell a split row from a fresh one; the texts do.
 """
 
 from __future__ import annotations
@@ -53,6 +61,8 @@ NUMBERED_START = re.compile(
     r"^\s*(?:\d+\s*[.．、](?!\d)|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百零〇\d]+[条章])"
 )
 PARAGRAPH_END = tuple("。；：;:！？!?")
+POINTS_ONLY = re.compile(r"^[（(]?\s*\d+(?:\.\d+)?\s*分\s*[）)]?$")  # 5分 （2分）: a cell's points paragraph
+POINTS_MENTION = re.compile(r"\d\s*分")
 
 
 @dataclass
@@ -193,6 +203,16 @@ class _Span:
             return False
         return cell.wrap.first_word > self.wrap.room
 
+    def reads_on_into(self, cell: _Span) -> bool:
+        """True when ``cell``'s text reads as the rest of this cell's, not as a new row's.
+
+        Either a wrap mid-sentence (a full line ending a sentence may as well end the row), or the
+        points of a name whose page-N part has none (``水利工作`` / ``5分``: the cell's last paragraph).
+        """
+        if self.wraps_into(cell) and not self.text.endswith(PARAGRAPH_END):
+            return True
+        return bool(POINTS_ONLY.match(cell.text)) and not POINTS_MENTION.search(self.text)
+
 
 def _header_signature(
     cells: Sequence[GridCell | _Span], n_rows: int
@@ -280,12 +300,10 @@ class TableBuilder:
         ended = [col for col in single if not first_row[col].text]
         if ended and (ended[0] == single[0] or 2 * len(ended) >= len(single)):
             return True
-        going_on = [col for col in single if col not in ended]
-        # A full line ending a sentence may as well end the row: only a wrap mid-sentence counts.
-        return bool(going_on) and all(
-            last_row[col].wraps_into(first_row[col]) and not last_row[col].text.endswith(PARAGRAPH_END)
-            for col in going_on
-        )
+        # A cell several rows high with text on the new page is either a merge whose text flowed over
+        # the break (row split) or a new merge (fresh row): it cannot vote.
+        going_on = [col for col in single if col not in ended and first_row[col].rowspan == 1]
+        return bool(going_on) and all(last_row[col].reads_on_into(first_row[col]) for col in going_on)
 
     def _continues_span(self, cell: _Span, above: _Span) -> bool:
         return not cell.text and (above.rowspan > 1 or cell.rowspan > 1)

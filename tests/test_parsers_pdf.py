@@ -497,6 +497,70 @@ def test_row_split_inside_merges_is_joined_only_after_a_full_line(room: float, j
     assert (table.cell_at(0, 0).rowspan, table.cell_at(0, 2).rowspan) == (table.n_rows, table.n_rows)  # type: ignore[union-attr]
 
 
+def _with_wraps(piece, wraps: dict[tuple[int, int], tuple[float, float]]):  # type: ignore[no-untyped-def]
+    """Set (room, first_word) per (row, col); cells with text not listed have room to spare."""
+    for cell in piece.cells:
+        room, first_word = wraps.get((cell.row, cell.col), (40.0, 16.0))
+        cell.wrap = Wrap(room=room, first_word=first_word) if cell.text else None
+    return piece
+
+
+TOWN_HEAD = [(0, 0, 1, 1, "类别"), (0, 1, 1, 1, "指标及分值"), (0, 2, 1, 1, "目标要求")]
+
+
+def test_merged_cell_whose_text_flowed_over_a_split_row_stays_one_cell() -> None:
+    """LibreOffice flows a merge's text: 安全 on page 1, 稳定/30分 on page 2 in a cell several rows high."""
+    page_1 = [*TOWN_HEAD, (1, 0, 1, 1, "脱贫5分"), (1, 1, 1, 1, "甲"), (1, 2, 1, 1, "完成。")]
+    page_1 += [(2, 0, 1, 1, "安全"), (2, 1, 1, 1, "综治维稳扫黑除恶"), (2, 2, 1, 1, "见专项责任书。")]
+    builder = TableBuilder(_with_wraps(_piece(1, page_1), {(2, 1): (0.0, 16.0)}))
+    page_2 = [*TOWN_HEAD, (1, 0, 2, 1, "稳定\n30分"), (1, 1, 1, 1, "5分"), (1, 2, 1, 1, "")]
+    page_2 += [(2, 1, 1, 1, "安全生产5分"), (2, 2, 1, 1, "见专项责任书。")]
+    builder.append(_with_wraps(_piece(2, page_2), {(1, 1): (65.0, 12.0)}))
+    table = builder.to_table()
+    assert table.row_pages == [1, 1, 1, 2]
+    assert _cells(table)[-5:] == [
+        (2, 0, 2, 1, "安全\n稳定\n30分"),
+        (2, 1, 1, 1, "综治维稳扫黑除恶5分"),
+        (2, 2, 1, 1, "见专项责任书。"),
+        (3, 1, 1, 1, "安全生产5分"),
+        (3, 2, 1, 1, "见专项责任书。"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "rest", "joined"),
+    [
+        ("水利工作", "5分", True),  # the cell's points paragraph went over the break
+        ("水利工作5分", "5分", False),  # page 1 already has the points: a new row's cell
+        ("水利工作", "科技工作", False),  # a new indicator
+    ],
+)
+def test_row_split_with_its_points_paragraph_on_the_next_page(name: str, rest: str, joined: bool) -> None:
+    """The target wraps mid-sentence; the indicator's name and points are two paragraphs on two pages."""
+    page_1 = [*TOWN_HEAD, (1, 0, 2, 1, "乡村振兴\n20分"), (1, 1, 1, 1, "林业工作\n5分"), (1, 2, 1, 1, "植树。")]
+    page_1 += [(2, 1, 1, 1, name), (2, 2, 1, 1, "水保治理面积1.55km²，严格落")]
+    builder = TableBuilder(_with_wraps(_piece(1, page_1), {(2, 2): (-1.0, 16.0)}))
+    page_2 = [*TOWN_HEAD, (1, 0, 2, 1, ""), (1, 1, 1, 1, rest), (1, 2, 1, 1, "实河长制。")]
+    page_2 += [(2, 1, 1, 1, "科技工作\n5分"), (2, 2, 1, 1, "研发。")]
+    builder.append(_with_wraps(_piece(2, page_2), {(1, 1): (65.0, 12.0)}))
+    table = builder.to_table()
+    assert table.n_rows == (4 if joined else 5)
+    assert table.cell_at(1, 0).rowspan == table.n_rows - 1  # type: ignore[union-attr]
+    if joined:
+        assert table.cell_at(2, 1).text == f"{name}\n{rest}"  # type: ignore[union-attr]
+        assert table.cell_at(2, 2).text == "水保治理面积1.55km²，严格落实河长制。"  # type: ignore[union-attr]
+
+
+def test_fresh_row_opening_a_new_merge_with_an_empty_target_is_not_joined() -> None:
+    """A new category at the top of the page is not the rest of the one-row category above it."""
+    builder = TableBuilder(_piece(1, [*TOWN_HEAD, (1, 0, 1, 1, "经济5分"), (1, 1, 1, 1, "招商"), (1, 2, 1, 1, "完成")]))
+    page_2 = [*TOWN_HEAD, (1, 0, 2, 1, "民生\n35分"), (1, 1, 1, 1, "教育"), (1, 2, 1, 1, "")]
+    builder.append(_with_wraps(_piece(2, [*page_2, (2, 1, 1, 1, "卫生"), (2, 2, 1, 1, "完成")]), {}))
+    table = builder.to_table()
+    assert table.n_rows == 4
+    assert (table.cell_at(1, 0).text, table.cell_at(2, 0).text) == ("经济5分", "民生\n35分")  # type: ignore[union-attr]
+
+
 # fmt: off
 CELL_PARTS = (
     ("推进重点项目建", "设，完成投资", True, "推进重点项目建设，完成投资"),
