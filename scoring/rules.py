@@ -101,10 +101,10 @@ class Param:
 
 def _convert(source: str, key: str, name: str, raw: Any, spec: ParamSpec) -> Any:
     """One value checked against its spec (numbers as float, "none" as None)."""
-    if isinstance(raw, str) and raw.strip().lower() in _NONE_WORDS:
+    if raw is None or (isinstance(raw, str) and raw.strip().lower() in _NONE_WORDS):
         if spec.nullable:
             return None
-        raise RulesError(source, key, f"{name}: 此参数必须有取值，不能为 {raw!r}")
+        raise RulesError(source, key, f"{name}: 此参数必须有取值，不能为 {raw or '空'}")
     if spec.kind == "bool":
         if not isinstance(raw, bool):
             raise RulesError(source, key, f"{name}: 应为 true 或 false，而不是 {raw!r}")

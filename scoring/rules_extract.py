@@ -158,9 +158,8 @@ def _scalars(c: Clause) -> Iterator[tuple[str, Any]]:
     t = c.match_text
     if "百分制" in t:
         yield "total_scale", 100.0
-    if m := regex.search(rf"(?:基础分值为|以){_NUM}分(?:为基数)?", t):
-        if "基础分值" in t or "基数" in t:
-            yield "target_base", _number(m[1])
+    if m := regex.search(rf"基础分值为{_NUM}分|以{_NUM}分为基数", t):
+        yield "target_base", _number(m[1] or m[2])
     if "量化指标" in t and (m := regex.search(rf"完成(?:目标任务)?{_NUM}%以上", t)):
         yield "threshold", _number(m[1]) / 100
         strictly_below = regex.search(rf"(?:不足|低于|少于|未达到|未满|不满)\D{{0,4}}?{m[1]}%", c.paragraph)
@@ -257,15 +256,21 @@ def _cadre_cap(c: Clause) -> Iterator[tuple[str, Any]]:
 # Tables: the sample 办法 gives the social-evaluation split as a table
 
 
-def _table_rules(table: Table, article: str | None) -> Iterator[ExtractedRule]:
-    """Rows of a 考核对象类别 × (目标任务, 同级互评…, 小计) table."""
+def _grid(table: Table) -> dict[tuple[int, int], str]:
+    """Every position's text, a merged cell's text repeated over the positions it covers."""
     grid: dict[tuple[int, int], str] = {}
     for row in table.rows:
         for cell in row:
             for r in range(cell.row, cell.row + cell.rowspan):
                 for col in range(cell.col, cell.col + cell.colspan):
                     grid[(r, col)] = fold_width(cell.text).strip()
-    data_rows = [r for r in range(len(table.rows)) if _category(grid.get((r, 0), "")) and r > 0]
+    return grid
+
+
+def _table_rules(table: Table, article: str | None) -> Iterator[ExtractedRule]:
+    """Rows of a 考核对象类别 × (目标任务, 同级互评…, 社会评价小计) table."""
+    grid = _grid(table)
+    data_rows = [r for r in range(1, len(table.rows)) if _category(grid.get((r, 0), ""))]
     if not data_rows:
         return
     header_rows = range(data_rows[0])
@@ -273,25 +278,28 @@ def _table_rules(table: Table, article: str | None) -> Iterator[ExtractedRule]:
     if len({SOCIAL_NAMES[n] for label in labels.values() for n in _SOCIAL_NAME.findall(label)}) < 2:
         return
     for r in data_rows:
-        category = _category(grid[(r, 0)])
-        cells = {col: grid.get((r, col), "") for col in range(1, table.n_cols)}
-        quote = grid[(r, 0)] + "：" + "，".join(f"{labels[col]} {text}" for col, text in cells.items())
-        components: dict[str, float | None] = dict.fromkeys(SOCIAL_NAMES.values())
-        target = social = None
-        for col, text in cells.items():
-            value = float(text) if regex.fullmatch(_NUM, text) else None
-            name = _SOCIAL_NAME.search(labels[col])
-            if name:
-                components[SOCIAL_NAMES[name[0]]] = value
-            elif "目标任务" in labels[col]:
-                target = value
-            elif "社会评价" in labels[col] and regex.search("小计|合计", labels[col]):
-                social = value
-        if any(v is not None for v in components.values()):
-            yield ExtractedRule(field=f"social_components.{category}", value=components, article=article, quote=quote)
-        if target is not None and social is not None:
-            value = {"target": target, "social": social}
-            yield ExtractedRule(field=f"weights.{category}", value=value, article=article, quote=quote)
+        cells = {labels[col]: grid.get((r, col), "") for col in range(1, table.n_cols)}
+        quote = grid[(r, 0)] + "：" + "，".join(f"{label} {text}" for label, text in cells.items())
+        yield from _table_row_rules(f"{_category(grid[(r, 0)])}", cells, article, quote)
+
+
+def _table_row_rules(category: str, cells: dict[str, str], article: str | None, quote: str) -> Iterator[ExtractedRule]:
+    components: dict[str, float | None] = dict.fromkeys(SOCIAL_NAMES.values())
+    target = social = None
+    for label, text in cells.items():
+        value = float(text) if regex.fullmatch(_NUM, text) else None  # "—": the category has no such part
+        name = _SOCIAL_NAME.search(label)
+        if name:
+            components[SOCIAL_NAMES[name[0]]] = value
+        elif "目标任务" in label:
+            target = value
+        elif "社会评价" in label and regex.search("小计|合计", label):
+            social = value
+    if any(v is not None for v in components.values()):
+        yield ExtractedRule(field=f"social_components.{category}", value=components, article=article, quote=quote)
+    if target is not None and social is not None:
+        value = {"target": target, "social": social}
+        yield ExtractedRule(field=f"weights.{category}", value=value, article=article, quote=quote)
 
 
 # ---------------------------------------------------------------------------------------------
