@@ -257,7 +257,9 @@ def deduction_points(unit: str, events: list[DeductionEvent], rules: RuleSet) ->
             continue
         amount = abs(event.amount)  # negative lists print −0.5; prose says 扣0.5分 (DOMAIN §3.2 item 9)
         counted = amount * rules.city_deduction_multiplier if event.city_imposed else amount
-        result.items.append((_event_reason(event.reason, event.city_imposed, "市考扣分"), amount, counted))
+        result.items.append(
+            (_event_reason(event.reason or event.item, event.city_imposed, "市考扣分"), amount, counted)
+        )
     return _capped(result, rules.deduction_cap)
 
 
@@ -349,3 +351,17 @@ def _event_steps(
         steps.append(Step(label=label, value=events.cap, rule_id=rule, citation=rules.cite(cap_field)))
     steps.append(Step(label=f"{word}合计 {events.value:g}", value=events.value, rule_id=rule))
     return steps
+
+
+_SECTIONS = {"指标完成情况": "lines", "负面清单扣分": "deductions", "加分": "bonuses", "一票否决": "vetoes",
+             "社会评价": "social", "单位情况": "units"}  # fmt: skip
+
+
+def without_error_rows(sheet: ResultsSheet) -> ResultsSheet:
+    """The sheet without the rows its errors name (``--allow-partial``); the errors stay listed."""
+    bad = {(error.sheet, error.row) for error in sheet.errors}
+    update = {
+        field: [entry for entry in getattr(sheet, field) if (name, entry.row) not in bad]
+        for name, field in _SECTIONS.items()
+    }
+    return sheet.model_copy(update=update)
