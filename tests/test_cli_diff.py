@@ -16,6 +16,8 @@ from cli import cli, ingest_command
 sys.path.insert(0, str(ROOT / "scripts"))  # the documented changes live beside the sample builder
 from sample_changes_2021 import CHANGES
 
+TOWNS_2020 = ["螅镇", "坑镇", "店镇", "乌镇", "金明寺镇", "通镇", "王家砭镇"]
+DEPARTMENTS_2020 = ["县发展改革和科技局", "县财政局", "县林业局"]
 NOTICES = (
     "佳县2020年度目标责任考核指标.docx",
     "佳县2020年度目标责任考核指标.txt",
@@ -73,7 +75,10 @@ def test_region_diff_takes_one_copy_and_reports_frameworks_of_one_year_only(db: 
     assert [Path(p).name for p in diff["old"]["copies"]] == ["佳县2020年度目标责任考核指标.txt"]
     assert Path(diff["new"]["document"]).suffix == ".docx"
     # The 2021 sample holds only the 市考 table: the 2020 负面清单 and unit tables have no counterpart.
-    assert sorted(f["kind"] for f in result["removed_frameworks"]) == ["negative_list", *["per_unit"] * 5]
+    removed = result["removed_frameworks"]
+    assert sorted(f["kind"] for f in removed) == ["negative_list", *["per_unit"] * 10]
+    assert [f["assessee"] for f in removed if f["kind"] == "per_unit"] == [*TOWNS_2020, *DEPARTMENTS_2020]
+    assert all(Path(f["document"]).suffix == ".docx" and len(f["copies"]) == 1 for f in removed)
     assert result["added_frameworks"] == []
 
 

@@ -33,12 +33,15 @@ RULES = "柞水县年度目标责任考核工作办法"
 LEGACY = {"doc", "wps"}
 
 # fmt: off
-# table index → (rows incl. header, columns): 市考 48+1, 负面清单 40+1, two towns, three departments
-MAIN_SHAPES = [(49, 3), (41, 4), (21, 3), (21, 3), (15, 3), (14, 3), (12, 3)]
+# table index → (rows incl. header, columns): 市考 48+1, 负面清单 40+1, seven towns 20+1, three departments
+# (header, 职能工作 rows, 改革创新, 合计; 发改 11 duties and 林业 8 with a 市考指标 row, 财政 11 duties)
+MAIN_SHAPES = [(49, 3), (41, 4), *[(21, 3)] * 7, (15, 3), (14, 3), (12, 3)]
+TOWNS = ["螅镇", "坑镇", "店镇", "乌镇", "金明寺镇", "通镇", "王家砭镇"]
+TOWN_TABLES = range(2, 2 + len(TOWNS))
 # Cells whose paragraph break the PDF shows as a wrap: the first paragraph fills the cell's
 # width, so the next line starting below it looks exactly like a wrapped line (pdf_parser's
-# documented limit). (table, row, col).
-PDF_BREAKS_READ_AS_WRAPS = {(0, 39, 0), (2, 1, 0), (3, 1, 0)}
+# documented limit). (table, row, col): 县域特色指标\n(10分) and every town's 乡村振兴\n20分.
+PDF_BREAKS_READ_AS_WRAPS = {(0, 39, 0), *((town, 1, 0) for town in TOWN_TABLES)}
 # fmt: on
 
 ParseSample = Callable[[str, str], Document]
@@ -207,6 +210,23 @@ def test_main_sample_pdf_tables_are_stitched_across_pages(parsed: ParseSample) -
     assert len(set(city.row_pages)) >= 2
     assert len(set(negative.row_pages)) >= 3
     assert city.row_pages == sorted(city.row_pages) and negative.row_pages == sorted(negative.row_pages)
+
+
+def test_main_sample_pdf_town_tables_all_cross_a_page_break(parsed: ParseSample) -> None:
+    # Each of the seven towns runs over a page break (店镇, 金明寺镇 and 王家砭镇 inside a row, 店镇's
+    # inside the merged 安全/稳定 category): the grid test above covers every way of stitching them.
+    tables = parsed(MAIN, "pdf").tables
+    pages = [tables[index].row_pages for index in TOWN_TABLES]
+    assert [len(set(p)) for p in pages] == [2] * len(TOWNS)
+    assert all(p == sorted(p) for p in pages)
+
+
+@pytest.mark.parametrize("fmt", MAIN_FORMATS)
+def test_main_sample_towns_come_in_order_before_their_tables(parsed: ParseSample, fmt: str) -> None:
+    blocks = parsed(MAIN, fmt).blocks
+    tables = [i for i, block in enumerate(blocks) if isinstance(block, Table)]
+    headings = [loose(blocks[tables[index] - 1].text) for index in TOWN_TABLES]  # type: ignore[union-attr]
+    assert headings == [f"{n}．{town}" for n, town in enumerate(TOWNS, start=1)]
 
 
 def test_pdf_paragraph_breaks_read_as_wraps_are_the_known_few(parsed: ParseSample) -> None:

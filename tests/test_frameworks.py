@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,40 @@ def test_samples_give_the_same_frameworks_in_every_format(suffix: str) -> None:
     assert by_text(city, "营造林面积").lead == "县林业局"
     assert by_text(city, "全社会固定资产投资").inherited
     assert by_text(frameworks[1], "隐性债务").points == -0.5
+
+
+TOWNS = ["螅镇", "坑镇", "店镇", "乌镇", "金明寺镇", "通镇", "王家砭镇"]
+TOWN_CATEGORIES = [
+    ("乡村振兴", 20),
+    ("经济发展", 5),
+    ("脱贫攻坚", 5),
+    ("安全稳定", 30),
+    ("民生保障", 35),
+    ("自然资源和规划工作", 5),
+]
+
+
+@cache
+def sample_frameworks(suffix: str) -> list[Framework]:
+    return extract_frameworks(parse(MAIN.with_suffix(suffix)))
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf", ".html", ".txt"])
+def test_samples_give_the_seven_towns_in_order_each_of_100_points(suffix: str) -> None:
+    frameworks = sample_frameworks(suffix)
+    # 48 city indicators, 40 deductions, 7 towns × 20, departments 13 + 12 + 10
+    assert sum(len(f.indicators) for f in frameworks) == 48 + 40 + 7 * 20 + 13 + 12 + 10
+    towns = [f for f in frameworks if f.kind == "per_unit" and f.title == "镇（办、中心）目标责任考核指标"]
+    assert [f.assessee for f in towns] == TOWNS
+    reference = [f for f in sample_frameworks(".docx") if f.assessee in TOWNS]
+    for town, same_town in zip(towns, reference, strict=True):
+        assert len(town.indicators) == 20 and sum(i.points or 0 for i in town.indicators) == 100
+        assert [(c.name, c.declared_points) for c in town.categories] == TOWN_CATEGORIES
+        assert all(i.lead == town.assessee for i in town.indicators)
+        assert town.warnings == []  # no category off its declared points, no indicator without points
+        assert [(i.category_path, i.name, i.points) for i in town.indicators] == [
+            (i.category_path, i.name, i.points) for i in same_town.indicators
+        ]
 
 
 def test_unknown_units_are_kept_and_reported(tmp_path: Path) -> None:

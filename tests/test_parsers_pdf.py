@@ -251,6 +251,15 @@ def test_sample_notice_has_the_grids_of_its_docx() -> None:
     from_pdf = parse(SAMPLE.with_suffix(".pdf"))
     assert grids(from_pdf) == grids(docx_parser.parse(SAMPLE.with_suffix(".docx")))
     assert all(len(set(t.row_pages)) >= 1 and None not in t.row_pages for t in from_pdf.tables)
+    # The page breaks that fall inside a row: 店镇 (tables[4]) inside the merged 安全/稳定 cell,
+    # 金明寺镇 (水利工作) and 王家砭镇 (创建工作) between an indicator's name and its points.
+    dian, jinmingsi, wangjiabian = from_pdf.tables[4], from_pdf.tables[6], from_pdf.tables[8]
+    assert (dian.cell_at(7, 0).text, dian.cell_at(7, 0).rowspan) == ("安全\n稳定\n30分", 6)  # type: ignore[union-attr]
+    assert dian.cell_at(7, 1).text == "综治维稳扫黑除恶5分"  # type: ignore[union-attr]
+    assert dian.row_pages[7] + 1 == dian.row_pages[8]
+    assert jinmingsi.cell_at(3, 1).text == "水利工作\n5分" and jinmingsi.row_pages[3] + 1 == jinmingsi.row_pages[4]  # type: ignore[union-attr]
+    assert wangjiabian.cell_at(19, 1).text == "创建工作\n5分" and wangjiabian.n_rows == 21  # type: ignore[union-attr]
+    assert wangjiabian.row_pages[19] + 1 == wangjiabian.row_pages[20]
 
 
 def test_registry_parses_pdf_by_content(notice_files: tuple[Path, Path], tmp_path: Path) -> None:

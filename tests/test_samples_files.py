@@ -6,6 +6,7 @@ with python-docx and plain string handling only, so they stay independent of the
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -37,8 +38,11 @@ DETECTED = (
     (f"{MAIN_2021}.docx", "docx"),
     (f"{MAIN_2021}.txt", "txt"),
 )
-# table index → (rows incl. header, columns): 市考 48+1, 负面清单 40+1, two towns, three departments
-MAIN_TABLE_SHAPES = ((49, 3), (41, 4), (21, 3), (21, 3), (15, 3), (14, 3), (12, 3))
+# table index → (rows incl. header, columns): 市考 48+1, 负面清单 40+1, seven towns 20+1, three departments
+MAIN_TABLE_SHAPES = ((49, 3), (41, 4), *((21, 3),) * 7, (15, 3), (14, 3), (12, 3))
+TOWNS = ("螅镇", "坑镇", "店镇", "乌镇", "金明寺镇", "通镇", "王家砭镇")
+TOWN_TABLES = slice(2, 9)
+DEPARTMENT_TABLES = slice(9, None)
 # fmt: on
 
 
@@ -75,7 +79,7 @@ def test_main_docx_merges_are_real(main_docx) -> None:  # type: ignore[no-untype
     assert city.cell(2, 2).text == city.cell(1, 2).text == "县发展改革和科技局"
     assert city.cell(2, 1).text == "全社会固定资产投资增长12%（6分）"
     # 合计 spans 类别 + 考核内容 in every department table.
-    for table in main_docx.tables[4:]:
+    for table in main_docx.tables[DEPARTMENT_TABLES]:
         last = table.rows[-1]._tr.findall(qn("w:tc"))
         assert len(last) == 2 and last[0].find(qn("w:tcPr")).find(qn("w:gridSpan")).get(qn("w:val")) == "2"
         assert table.rows[-1].cells[-1].text == "100"
@@ -92,8 +96,34 @@ def test_main_docx_points_match_the_seed(main_docx) -> None:  # type: ignore[no-
     deductions = [row.cells[3].text for row in negative.rows[1:]]
     assert deductions.count("-1.5") == 2 and deductions.count("-0.5") == 37 and deductions[-1] == ""
     assert negative.rows[-1].cells[2].text == "相关单位"
-    for table in main_docx.tables[4:]:
+    for table in main_docx.tables[DEPARTMENT_TABLES]:
         assert sum(int(row.cells[2].text) for row in table.rows[1:-1]) == 100
+
+
+def test_main_docx_has_the_seven_towns_in_order(main_docx) -> None:  # type: ignore[no-untyped-def]
+    headings = [p.text for p in main_docx.paragraphs if re.fullmatch(r"\d．\w+镇", p.text)]
+    assert headings == [f"{n}．{town}" for n, town in enumerate(TOWNS, start=1)]
+
+
+def test_main_docx_town_tables_have_20_indicators_of_100_points(main_docx) -> None:  # type: ignore[no-untyped-def]
+    towns = main_docx.tables[TOWN_TABLES]
+    assert len(towns) == len(TOWNS)
+    for table in towns:
+        rows = table.rows[1:]
+        # An indicator's points close its cell (螅镇's 经济发展 row has them in the category cell).
+        points = [_points(row.cells[1].text) or _points(row.cells[0].text) for row in rows]
+        assert len(rows) == 20 and sum(points) == 100
+        categories = dict.fromkeys(row.cells[0].text for row in rows)
+        assert sum(_points(text) for text in categories) == 100
+        # 安全/稳定 is one cell over six rows, the merge the PDF carries over a page break in 店镇.
+        first_cells = [row._tr.findall(qn("w:tc"))[0] for row in rows]
+        assert [_vmerge(tc) for tc in first_cells[6:12]] == ["restart", *["continue"] * 5]
+        assert rows[6].cells[0].text == "安全\n稳定\n30分"
+
+
+def _points(text: str) -> int:
+    found = re.search(r"(\d+)分$", text)
+    return int(found[1]) if found else 0
 
 
 def _vmerge(tc) -> str | None:  # type: ignore[no-untyped-def]
