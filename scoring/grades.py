@@ -19,6 +19,9 @@ Grades, in this order:
    then by total. Barred from 优秀: last in category on 目标任务 or 社会评价 (G05), principal removed
    (G06), city-wide 一般 band or 2nd/3rd from bottom (G07). A unit needing review that would take a
    slot keeps it reserved (grade None): the quota is never exceeded once the review settles.
+   Provisional totals count what is missing as 0, so a unit missing e.g. its social scores ranks low
+   and reserves nothing: re-run after the review before circulating grades.
+   Last places are decided among the units that need no review (a provisional 0 makes no one else last).
    Units tied on the last slot(s) all get ``needs_review:quota_tie`` and no grade — never a silent pick.
 6. Everyone else 良好.
 """
@@ -131,12 +134,13 @@ def _add_sheet_flags(units: list[UnitScore], sheet: ResultsSheet) -> None:
 
 def _mark_last_places(members: list[UnitScore]) -> None:
     """G05/G09: last place on 目标任务 or 社会评价 (every unit tied at the bottom is last; nobody is
-    when all are equal). Social is compared among the units whose social score is known."""
-    if len(members) < 2:
+    when all are equal). Compared among the units that need no review (their numbers are provisional)."""
+    settled = [u for u in members if not needs_review(u)]  # provisional zeros must not make others "last"
+    if len(settled) < 2:
         return
-    lowest_target = _lowest([key(u.target_score) for u in members])
-    lowest_social = _lowest([key(u.social) for u in members if u.social is not None])
-    for unit in members:
+    lowest_target = _lowest([key(u.target_score) for u in settled])
+    lowest_social = _lowest([key(u.social) for u in settled if u.social is not None])
+    for unit in settled:
         last_target = lowest_target is not None and key(unit.target_score) == lowest_target
         last_social = unit.social is not None and key(unit.social) == lowest_social
         unit.flags.extend(_only_true({"last_in_category_target": last_target, "last_in_category_social": last_social}))
@@ -200,7 +204,8 @@ def _allocate_excellent(
         if len(tied) > slots:
             decided.update({u.unit: "tie" for u in tied})
             break
-        decided.update({u.unit: "reserved" if needs_review(u) else "excellent" for u in tied})
+        tier = ("excellent:G03", "excellent:G04", "excellent")[position[0]]
+        decided.update({u.unit: "reserved" if needs_review(u) else tier for u in tied})
         slots -= len(tied)
     return decided
 
@@ -211,8 +216,12 @@ def _settle(unit: UnitScore, forced: tuple, excellent: str | None, rules: RuleSe
     quota = f"优秀名额 = {rules.excellent_quota:g} × 类别单位数，{_rounding_word(rules)}"
     if grade is not None:
         label = f"等次 {grade}：{reason}（{rule}）"
-    elif excellent == "excellent":
-        grade, rule, label = "优秀", "G02", f"等次 优秀：在名额内（{quota}）"
+    elif excellent and excellent.startswith("excellent"):
+        priority = {
+            "excellent:G03": "，优先：市考加分贡献超30%（G03）",
+            "excellent:G04": "，优先：有效衔接工作优秀且名次在前60%（G04）",
+        }
+        grade, rule, label = "优秀", "G02", f"等次 优秀：在名额内（{quota}{priority.get(excellent, '')}）"
     elif excellent == "reserved":
         unit.flags.append(review_flag("excellent_slot_reserved"))
         rule, label = "G02", "等次待定：按暂定总分占用一个优秀名额，复核后确定"

@@ -319,3 +319,24 @@ def test_criticised_forces_poor_even_with_review():
     sheet.units[0].flags = ["criticised_by_city_or_higher"]
     unit = score(infos, sheet, RULES).units[0]
     assert unit.grade == "较差" and any(f.startswith("needs_review") for f in unit.flags)
+
+
+def test_priority_g04_needs_rank_within_top_share():
+    # 7 units, 2 slots; 0.6 × 7 = 4.2 → rank 4 qualifies for the G04 priority, rank 5 does not
+    infos, sheet = sheet_for({f"{n}镇": 100 - n for n in range(7)})
+    sheet.units[3].flags = ["rural_revitalisation_excellent"]  # rank 4 → 优秀 with rank 1
+    sheet.units[4].flags = ["rural_revitalisation_excellent"]  # rank 5 → no priority
+    by_unit = {u.unit: u for u in score(infos, sheet, RULES).units}
+    grades = {name: unit.grade for name, unit in by_unit.items()}
+    assert [grades[f"{n}镇"] for n in range(7)] == ["优秀", "良好", "良好", "优秀", "良好", "良好", "良好"]
+    assert "G04" in by_unit["3镇"].steps[-1].label
+
+
+def test_unit_needing_review_reserves_its_excellent_slot():
+    # 7 units, 2 slots; the top unit has a deduction without amount → grade None, its slot is held,
+    # so rank 3 stays 良好 (provisional totals count missing points as 0, see scoring/grades.py)
+    infos, sheet = sheet_for({f"{n}镇": 100 - n for n in range(7)})
+    sheet.deductions = [DeductionEvent(row=2, unit="0镇", amount=None)]
+    by_unit = {u.unit: u for u in score(infos, sheet, RULES).units}
+    assert by_unit["0镇"].grade is None and "needs_review:excellent_slot_reserved" in by_unit["0镇"].flags
+    assert by_unit["1镇"].grade == "优秀" and by_unit["2镇"].grade == "良好"
