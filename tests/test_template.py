@@ -1,0 +1,177 @@
+"""The results template: which lines it holds, the .xlsx and .csv files, ``kaohe template``."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+from openpyxl import load_workbook
+
+from cli import cli, ingest_command
+from scoring.model import IndicatorInfo
+from scoring.template import common_categories, template_rows, write_template
+from scoring.template_layout import LINE_COLUMNS
+from store.db import Store
+from store.scoring_queries import frameworks_for, indicator_infos
+
+JIAXIAN_2020 = "佳县2020年度目标责任考核指标"
+TOWNS = ["螅镇", "坑镇", "店镇", "乌镇", "金明寺镇", "通镇", "王家砭镇"]
+DEPARTMENTS = {"县发展改革和科技局": 13, "县财政局": 12, "县林业局": 10}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 佳县 2020 notice received twice (.docx and .txt): two copies of every framework."""
+    folder = tmp_path_factory.mktemp("template-notices")
+    for suffix in (".docx", ".txt"):
+        shutil.copy(SAMPLES / f"{JIAXIAN_2020}{suffix}", folder)
+    path = tmp_path_factory.mktemp("template-store") / "kaohe.db"
+    result = CliRunner().invoke(ingest_command, [str(folder), "--db", str(path), "-s"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def infos(db: Path) -> list[IndicatorInfo]:
+    store = Store(db)
+    return indicator_infos(store.db, frameworks_for(store.db, "佳县", 2020))
+
+
+def test_frameworks_for_keeps_one_copy_per_notice_from_the_docx(db: Path) -> None:
+    store = Store(db)
+    ids = frameworks_for(store.db, "佳县", 2020)
+    assert len(ids) == 12  # 1 breakdown + 1 negative list + 7 towns + 3 departments
+    marks = ",".join("?" * len(ids))
+    sql = f"select distinct d.format from frameworks f join documents d on d.id = f.document_id where f.id in ({marks})"
+    assert [r["format"] for r in store.db.query(sql, ids)] == ["docx"]
+    assert frameworks_for(store.db, "佳县", 2019) == []
+
+
+def test_indicator_infos_carry_framework_and_targets(infos: list[IndicatorInfo]) -> None:
+    kinds = {(i.framework_kind, i.kind) for i in infos}
+    assert kinds == {("breakdown", "indicator"), ("negative_list", "deduction"), ("per_unit", "indicator")}
+    forestry = next(i for i in infos if i.assessee == "县林业局" and i.text.startswith("完成营造林"))
+    assert (forestry.region, forestry.year, forestry.points, forestry.lead) == ("佳县", 2020, 10.0, "县林业局")
+    assert forestry.targets[0]["value"] == 4.0 and forestry.targets[0]["unit"] == "万亩"
+
+
+def test_template_rows_one_line_per_indicator_and_unit(infos: list[IndicatorInfo]) -> None:
+    content = template_rows(infos)
+    # 7 towns × 20 + 13 + 12 + 10 department rows + 48 breakdown rows (unit = lead); the 40
+    # negative-list deductions are references, not lines.
+    assert len(content.lines) == 7 * 20 + 13 + 12 + 10 + 48 == 223
+    assert len(content.deduction_items) == 40
+    assert all(item.points and item.points < 0 for item in content.deduction_items)
+    per_unit = {}
+    for line in content.lines:
+        if line.framework_kind == "per_unit":
+            per_unit[line.unit] = per_unit.get(line.unit, 0) + 1
+    assert per_unit == {**dict.fromkeys(TOWNS, 20), **DEPARTMENTS}
+    categories = {u.unit: u.category for u in content.units}
+    assert len(categories) == 22
+    assert all(categories[t] == "town" for t in TOWNS) and categories["县财政局"] == "dept"
+    keys = [(ln.indicator_id, ln.unit) for ln in content.lines]
+    assert len(keys) == len(set(keys))
+    labels = [ln.indicator for ln in content.lines if ln.unit == "螅镇"]
+    assert len(labels) == len(set(labels))  # 见专项责任书 rows differ by their names
+
+
+def test_target_text_in_words(infos: list[IndicatorInfo]) -> None:
+    targets = {ln.indicator: ln.target for ln in template_rows(infos).lines}
+    assert targets["完成营造林及种草面积4万亩。"] == "营造林及种草面积 ≥ 4 万亩"
+    assert targets["城镇登记失业率控制在4.3%以内"] == "城镇登记失业率 ≤ 4.3 %"
+    assert targets["生产总值增长7%"] == "生产总值 增长 ≥ 7 %"
+    assert targets["安全生产：见专项责任书。"] == "见专项责任书"
+
+
+def _info(id_: int, kind: str, title: str, assessee: str | None = None, **extra: object) -> IndicatorInfo:
+    return IndicatorInfo(
+        id=id_, framework_id=id_ // 10, framework_kind=kind, framework_title=title, region="某县", year=2022,
+        assessee=assessee, text=f"指标{id_}", points=5, kind="indicator", **extra,
+    )  # fmt: skip
+
+
+def test_common_framework_goes_to_the_units_of_its_category() -> None:
+    infos = [
+        _info(10, "per_unit", "镇办目标责任考核指标", "甲镇"),
+        _info(20, "per_unit", "县直部门目标责任考核指标", "县财政局"),
+        _info(30, "common", "镇办党的建设共性指标"),
+        _info(40, "common", "县直部门及驻县单位共性指标"),
+        _info(50, "template", "目标任务考核指标设置框架"),
+    ]
+    content = template_rows(infos)
+    assert {(ln.indicator_id, ln.unit) for ln in content.lines} == {(10, "甲镇"), (20, "县财政局"), (30, "甲镇"),
+                                                                     (40, "县财政局")}  # fmt: skip
+    assert any("框架 5" in note for note in content.notes)
+    alone = template_rows([_info(30, "common", "镇办党的建设共性指标")])
+    assert alone.lines == [] and "共性指标" in alone.notes[0]
+    assert common_categories("县直部门及中央和省市驻柞单位考核指标设置样表") == {"dept", "resident"}
+    assert common_categories("党的建设共性指标") == {"town", "dept", "resident"}
+
+
+def test_xlsx_layout(infos: list[IndicatorInfo], tmp_path: Path) -> None:
+    content = template_rows(infos)
+    path = write_template(content, tmp_path / "t.xlsx")
+    book = load_workbook(path)
+    assert book.sheetnames == [
+        "说明",
+        "指标完成情况",
+        "负面清单扣分",
+        "加分",
+        "一票否决",
+        "社会评价",
+        "单位情况",
+        "meta",
+    ]
+    lines = book["指标完成情况"]
+    assert tuple(c.value for c in lines[1]) == LINE_COLUMNS
+    assert lines.max_row == 1 + 223 and lines.freeze_panes == "A2"
+    assert "完成率" in lines["G1"].comment.text
+    assert lines.column_dimensions["C"].width >= 40
+    assert book["meta"].sheet_state == "hidden"
+    assert book["meta"]["B2"].value == " ".join(str(i) for i in content.framework_ids)
+    social = book["社会评价"]
+    assert social.max_row == 1 + 22 and "同级互评≤2" in social["F2"].value
+    deductions = book["负面清单扣分"]
+    assert deductions["G1"].value == "ref_indicator_id" and deductions["I2"].value < 0
+    units = book["单位情况"]
+    assert [units.cell(row=r, column=2).value for r in range(2, 9)] == ["town"] * 7
+    assert units.data_validations.dataValidation, "category has a list validation"
+    assert any("说明" in (c.value or "") or "kaohe" in (c.value or "") for c in book["说明"]["A"])
+
+
+def test_csv_layout_with_bom_and_section_markers(infos: list[IndicatorInfo], tmp_path: Path) -> None:
+    path = write_template(template_rows(infos), tmp_path / "t.csv")
+    assert path.read_bytes()[:3] == b"\xef\xbb\xbf"
+    rows = list(csv.reader(path.open(encoding="utf-8-sig", newline="")))
+    assert rows[0] == ["[指标完成情况]"] and tuple(rows[1]) == LINE_COLUMNS
+    markers = [r[0] for r in rows if r and r[0].startswith("[")]
+    assert markers == ["[指标完成情况]", "[负面清单扣分]", "[加分]", "[一票否决]", "[社会评价]", "[单位情况]", "[说明]",
+                       "[meta]"]  # fmt: skip
+    assert rows[rows.index(["[负面清单扣分]"]) + 1][:5] == ["unit", "indicator_id", "amount", "city_imposed", "reason"]
+    assert len([r for r in rows[2:225] if r and r[0].isdigit()]) == 223
+
+
+def test_unknown_extension_is_refused(infos: list[IndicatorInfo], tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"xlsx or \.csv"):
+        write_template(template_rows(infos), tmp_path / "t.ods")
+
+
+def test_cli_template_end_to_end(db: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "结果.xlsx"
+    result = runner.invoke(cli, ["template", "--region", "佳县", "--year", "2020", "-o", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "223 lines for 22 units" in result.output and out.exists()
+    out_csv = tmp_path / "结果.csv"
+    args = ["template", "--region", "佳县", "--year", "2020", "--kind", "per_unit", "--kind", "negative_list"]
+    result = runner.invoke(cli, [*args, "-o", str(out_csv), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "175 lines for 10 units" in result.output and "40 negative-list items" in result.output
+    assert runner.invoke(cli, ["template", "-o", str(out), "--db", str(db)]).exit_code == 2
+    assert runner.invoke(cli, ["template", "99999", "-o", str(out), "--db", str(db)]).exit_code == 1
+    assert runner.invoke(cli, ["template", "13", "-o", str(tmp_path / "x.txt"), "--db", str(db)]).exit_code == 2
