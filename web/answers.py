@@ -1,0 +1,235 @@
+"""What the pages show, built from the store's answers (no SQL, no Flask): copies of one notice
+merged into one cited answer, a department's load per framework, a framework's table as written,
+the frameworks list one row per notice, and the year-on-year diff as ``kaohe diff`` reports it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from frameworks.diff import DiffIndicator, FrameworkDiff, diff_indicators
+from frameworks.yearly import RegionDiff, identity, pair_frameworks, pick_copies, side_of
+from ingest.diff_report import Section, framework_label, sections
+from normalize.departments import default_registry
+from store.framework_queries import framework_by_id, framework_indicators, pick_frameworks
+from store.queries import aliases_of, regions
+from store.results import FrameworkSummary, IndicatorAnswer, SourceRef
+
+KIND_LABELS = {"indicator": "指标", "deduction": "扣分", "veto": "一票否决", "bonus": "加分"}
+RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessee": "被考核"}
+FRAMEWORK_KIND_LABELS = {
+    "breakdown": "任务分解",
+    "negative_list": "负面清单",
+    "common": "共性指标",
+    "per_unit": "单位指标",
+    "template": "申报样表",
+}
+
+
+@dataclass
+class Citation:
+    """One place of a notice, in every format it was received in: ``name.docx|pdf 表1行3``."""
+
+    stem: str
+    suffixes: list[str]
+    table: int
+    row: int
+    pages: list[tuple[str, int]]  # (suffix, page) where the format has pages
+
+    @property
+    def label(self) -> str:
+        pages = "".join(f"（{suffix} 第{page}页）" for suffix, page in self.pages)
+        return f"{self.stem}.{'|'.join(self.suffixes)} 表{self.table + 1}行{self.row}{pages}"
+
+
+@dataclass
+class MergedAnswer:
+    answer: IndicatorAnswer
+    citations: list[Citation]
+    framework_ids: list[int]  # every copy's framework
+
+
+def _same_notice_key(a: IndicatorAnswer) -> tuple[Any, ...]:
+    """Answers equal but for their file: the same notice received in several formats (as in cli.py)."""
+    f = a.framework
+    return (a.indicator, a.points, a.kind, a.lead, tuple(a.cooperating), a.category, f.title, f.region, f.year,
+            f.assessee, a.relation)  # fmt: skip
+
+
+def merge_copies(answers: Sequence[IndicatorAnswer]) -> list[MergedAnswer]:
+    """One answer per indicator of a notice, citing every copy."""
+    merged: dict[tuple[Any, ...], tuple[IndicatorAnswer, list[SourceRef], list[int]]] = {}
+    for a in answers:
+        _, sources, ids = merged.setdefault(_same_notice_key(a), (a, [], []))
+        sources.append(a.source)
+        ids.append(a.framework.id)
+    return [MergedAnswer(a, cite(sources), ids) for a, sources, ids in merged.values()]
+
+
+def cite(sources: Sequence[SourceRef]) -> list[Citation]:
+    places: dict[tuple[str, int, int], list[SourceRef]] = {}
+    for src in sources:
+        places.setdefault((Path(src.file).stem, src.table, src.row), []).append(src)
+    return [
+        Citation(
+            stem=stem,
+            suffixes=sorted({Path(s.file).suffix.lstrip(".") for s in same}),
+            table=table,
+            row=row,
+            pages=sorted({(Path(s.file).suffix.lstrip("."), s.page) for s in same if s.page}),
+        )
+        for (stem, table, row), same in places.items()
+    ]
+
+
+# -- departments --------------------------------------------------------------
+
+
+def resolve_units(db: Any, name: str) -> list[tuple[str | None, str]]:
+    """(region, canonical) pairs ``name`` may mean: per region's aliases, as ``kaohe dept`` does."""
+    registry = default_registry()
+    units = {(region, registry.resolve(name, region).canonical) for region in regions(db)}
+    units |= {(None, name), *aliases_of(db, name)}
+    return sorted(units, key=str)
+
+
+@dataclass
+class FrameworkGroup:
+    """A department's answers in one framework, with its totals."""
+
+    title: str | None
+    region: str | None
+    year: int | None
+    assessee: str | None
+    framework_id: int
+    items: list[MergedAnswer]
+    carried: int = 0
+    points: float = 0.0
+    cooperating: int = 0
+
+
+def group_by_framework(answers: Sequence[IndicatorAnswer]) -> list[FrameworkGroup]:
+    """Answers grouped by framework (copies merged): what the unit carries (leads or is assessed on,
+    indicator points summed) and what it cooperates on."""
+    groups: dict[tuple[Any, ...], FrameworkGroup] = {}
+    for m in merge_copies(answers):
+        f = m.answer.framework
+        key = (f.title, f.region, f.year, f.assessee)
+        group = groups.setdefault(key, FrameworkGroup(*key, framework_id=min(m.framework_ids), items=[]))
+        group.items.append(m)
+        if m.answer.relation == "cooperating":
+            group.cooperating += 1
+        else:
+            group.carried += 1
+            if m.answer.kind == "indicator":
+                group.points += m.answer.points or 0
+    return list(groups.values())
+
+
+# -- frameworks ---------------------------------------------------------------
+
+
+@dataclass
+class NoticeFramework:
+    """A framework as one row of the list: the preferred copy, the other copies' ids."""
+
+    summary: FrameworkSummary
+    copies: list[FrameworkSummary] = field(default_factory=list)
+
+
+def one_per_notice(summaries: Sequence[FrameworkSummary]) -> list[NoticeFramework]:
+    """The frameworks, the copies of one notice folded into one row (``frameworks.yearly.pick_copies``)."""
+    by_year: dict[tuple[str | None, int | None], list[FrameworkSummary]] = {}
+    for s in summaries:
+        by_year.setdefault((s.region, s.year), []).append(s)
+    by_id = {s.id: s for s in summaries}
+    rows = []
+    for group in by_year.values():
+        for side in pick_copies(group).values():
+            chosen = by_id[side.id]
+            copies = [s for s in group if s.id != chosen.id and identity(s) == identity(chosen)]
+            copies = [s for s in copies if s.document in side.copies]
+            rows.append(NoticeFramework(chosen, copies))
+    return sorted(rows, key=lambda r: (r.summary.region or "", r.summary.year or 0, r.summary.id))
+
+
+def copies_of(summary: FrameworkSummary, summaries: Sequence[FrameworkSummary]) -> list[FrameworkSummary]:
+    """The same framework in the other files of the same notice (region, year and identity equal)."""
+    return [
+        s
+        for s in summaries
+        if s.id != summary.id
+        and (s.region, s.year) == (summary.region, summary.year)
+        and identity(s) == identity(summary)
+        and s.document != summary.document
+    ]
+
+
+def counterparts(summary: FrameworkSummary, summaries: Sequence[FrameworkSummary]) -> list[NoticeFramework]:
+    """Frameworks of the same region and kind in other years, to compare with (same identity first)."""
+    others = [s for s in summaries if s.region == summary.region and s.year != summary.year and s.kind == summary.kind]
+    rows = one_per_notice(others)
+    return sorted(rows, key=lambda r: (identity(r.summary) != identity(summary), -(r.summary.year or 0)))
+
+
+@dataclass
+class TableRow:
+    """A row of a framework's table: the category cell once, spanning its indicators."""
+
+    answer: IndicatorAnswer
+    category: str
+    category_rowspan: int  # 0: covered by the category cell above
+
+
+def table_rows(answers: Sequence[IndicatorAnswer]) -> list[TableRow]:
+    rows = [TableRow(a, " / ".join(a.category_path) or (a.category or ""), 1) for a in answers]
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i].category != rows[start].category:
+            rows[start].category_rowspan = i - start
+            for covered in rows[start + 1 : i]:
+                covered.category_rowspan = 0
+            start = i
+    return rows
+
+
+# -- diff ---------------------------------------------------------------------
+
+
+@dataclass
+class DiffReport:
+    title: str
+    sections: list[Section]
+    sides: list[Any]  # the FrameworkSide of each framework compared
+
+
+def _diff_pair(db: Any, old: Any, new: Any) -> FrameworkDiff:
+    before = [DiffIndicator.from_answer(a) for a in framework_indicators(db, old.id)]
+    after = [DiffIndicator.from_answer(a) for a in framework_indicators(db, new.id)]
+    return diff_indicators(before, after).model_copy(update={"old": old, "new": new})
+
+
+def diff_by_ids(db: Any, old_id: int, new_id: int) -> DiffReport | None:
+    """``kaohe diff OLD NEW``; None when either framework does not exist."""
+    old, new = framework_by_id(db, old_id), framework_by_id(db, new_id)
+    if old is None or new is None:
+        return None
+    result = _diff_pair(db, side_of(old), side_of(new))
+    title = f"考核指标对比：{framework_label(result.old)} → {framework_label(result.new)}"
+    return DiffReport(title, sections([result]), [result.old, result.new])
+
+
+def diff_by_region(db: Any, region: str, old_year: int, new_year: int) -> DiffReport | None:
+    """``kaohe diff --region R --years Y1 Y2``; None when a year has no framework."""
+    old, new = pick_frameworks(db, region, old_year), pick_frameworks(db, region, new_year)
+    if not old or not new:
+        return None
+    pairs, removed, added = pair_frameworks(old, new)
+    diffs = [_diff_pair(db, a, b) for a, b in pairs]
+    result = RegionDiff(region=region, old_year=old_year, new_year=new_year, diffs=diffs,
+                        added_frameworks=added, removed_frameworks=removed)  # fmt: skip
+    report = sections(result.diffs, result.added_frameworks, result.removed_frameworks)
+    sides = [s for pair in pairs for s in pair]
+    return DiffReport(f"{region} {old_year} → {new_year} 年度考核指标对比", report, sides)

@@ -1,0 +1,240 @@
+"""The web interface for the office: a small Flask app over a read-only store (``kaohe serve``).
+
+Each page calls the store's query functions and :mod:`web.answers`, never SQL of its own. Every
+request opens its own read-only connection (SQLite refuses writes through it), so the waitress
+threads share nothing. ``/sql`` exists only with ``allow_sql``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, current_app, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ingest.report import format_cell
+from store import Store
+from store.framework_queries import framework_by_id, framework_indicators
+from store.queries import counts, department, frameworks, mentions, owner
+from store.web_queries import (
+    SqlFailed,
+    SqlRefused,
+    department_counts,
+    framework_categories,
+    framework_warnings,
+    run_select,
+)
+from web import answers
+from web.answers import FRAMEWORK_KIND_LABELS, KIND_LABELS, RELATION_LABELS
+
+log = logging.getLogger(__name__)
+_ERROR_TITLES = {404: "页面不存在", 403: "不允许的操作", 400: "请求有误", 500: "服务器内部错误"}
+
+
+class StoreMissing(Exception):
+    """The store file does not exist or is not a kaohe store."""
+
+
+def create_app(db_path: str | Path, allow_sql: bool = False) -> Flask:
+    """The app over the store at ``db_path`` (opened read-only per request)."""
+    db_path = Path(db_path)
+    _check_store(db_path)
+    app = Flask(__name__)
+    app.config.update(KAOHE_DB=db_path, ALLOW_SQL=allow_sql, JSON_AS_ASCII=False)
+    app.jinja_env.filters["pts"] = format_points
+    app.jinja_env.filters["fname"] = lambda p: Path(p).name if p else ""
+    app.jinja_env.filters["tuple"] = tuple
+    app.jinja_env.globals.update(
+        KIND_LABELS=KIND_LABELS,
+        RELATION_LABELS=RELATION_LABELS,
+        FRAMEWORK_KIND_LABELS=FRAMEWORK_KIND_LABELS,
+        allow_sql=allow_sql,
+        store_name=db_path.name,
+        show=lambda v: format_cell(v, one_line=False),
+        cell_class=diff_cell_class,
+    )
+
+    @app.before_request
+    def open_store() -> None:
+        g.store = Store(db_path, read_only=True)
+
+    @app.teardown_request
+    def close_store(_: BaseException | None) -> None:
+        store = g.pop("store", None)
+        if store is not None:
+            store.close()
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException) -> tuple[str, int]:
+        code = e.code or 500
+        title = _ERROR_TITLES.get(code, "出错了")
+        # Our own messages only: werkzeug's default English descriptions are left out.
+        message = e.description if e.description != type(e).description else ""
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    _register_pages(app)
+    return app
+
+
+def _check_store(db_path: Path) -> None:
+    if not db_path.is_file():
+        raise StoreMissing(f"{db_path}: no store here; run `kaohe-ingest PATH... --db {db_path}` first")
+    store = Store(db_path, read_only=True)
+    try:
+        if not store.db["frameworks"].exists():
+            raise StoreMissing(f"{db_path}: not a kaohe store (no frameworks table)")
+    finally:
+        store.close()
+
+
+def diff_cell_class(header: str) -> str:
+    """Numbers right-aligned, indicator texts given room (the diff report's columns)."""
+    if "分" in header or "数" in header or header in ("新增", "删除", "调整", "未变", "匹配置信度"):
+        return "num"
+    return "text" if "指标" in header or header.startswith("调整") else ""
+
+
+def format_points(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _db() -> Any:
+    return g.store.db
+
+
+def _register_pages(app: Flask) -> None:
+    app.add_url_rule("/", "index", owner_page)
+    app.add_url_rule("/owner", "owner", owner_page)
+    app.add_url_rule("/depts", "depts", departments_page)
+    app.add_url_rule("/dept/<path:name>", "dept", department_page)
+    app.add_url_rule("/frameworks", "frameworks", frameworks_page)
+    app.add_url_rule("/framework/<int:framework_id>", "framework", framework_page)
+    app.add_url_rule("/diff", "diff", diff_page)
+    app.add_url_rule("/sql", "sql", sql_page, methods=["GET", "POST"])
+
+
+def _choices() -> dict[str, list[Any]]:
+    """Regions and years in the store, for the filter menus."""
+    summaries = frameworks(_db())
+    return {
+        "regions": sorted({s.region for s in summaries if s.region}),
+        "years": sorted({s.year for s in summaries if s.year}, reverse=True),
+    }
+
+
+def owner_page() -> str:
+    query = request.args.get("q", "").strip()
+    year = request.args.get("year", type=int)
+    region = request.args.get("region") or None
+    results = owner(_db(), query, year=year, region=region) if query else []
+    return render_template(
+        "owner.html",
+        query=query,
+        year=year,
+        region=region,
+        results=answers.merge_copies(results),
+        fuzzy=bool(results) and results[0].match == "fuzzy",
+        counts=counts(_db()),
+        **_choices(),
+    )
+
+
+def departments_page() -> str:
+    rows = department_counts(_db())
+    by_region: dict[str, list[Any]] = {}
+    for row in rows:
+        by_region.setdefault(row.region or "（未知地区）", []).append(row)
+    return render_template("depts.html", by_region=by_region)
+
+
+def department_page(name: str) -> str:
+    year = request.args.get("year", type=int)
+    units = answers.resolve_units(_db(), name)
+    found = department(_db(), units, year=year)
+    prose = mentions(_db(), units)
+    if not found and not prose:
+        abort(404, f"没有找到单位“{name}”的指标。")
+    groups = answers.group_by_framework(found)
+    canonical = sorted({u for _, u in units if any(a.lead == u or u in a.cooperating for a in found)})
+    return render_template(
+        "dept.html",
+        name=name,
+        year=year,
+        canonical=[c for c in canonical if c != name],
+        groups=groups,
+        total_points=sum(gr.points for gr in groups),
+        total_carried=sum(gr.carried for gr in groups),
+        total_cooperating=sum(gr.cooperating for gr in groups),
+        prose=prose,
+        years=_choices()["years"],
+    )
+
+
+def frameworks_page() -> str:
+    region = request.args.get("region") or None
+    year = request.args.get("year", type=int)
+    kind = request.args.get("kind") or None
+    summaries = [f for f in frameworks(_db(), region=region, year=year) if not kind or f.kind == kind]
+    return render_template(
+        "frameworks.html", rows=answers.one_per_notice(summaries), region=region, year=year, kind=kind, **_choices()
+    )
+
+
+def framework_page(framework_id: int) -> str:
+    summary = framework_by_id(_db(), framework_id)
+    if summary is None:
+        abort(404, f"没有编号为 {framework_id} 的考核框架。")
+    items = framework_indicators(_db(), framework_id)
+    every = frameworks(_db())
+    listed = sum(a.points or 0 for a in items if a.kind == "indicator")
+    categories = framework_categories(_db(), framework_id)
+    listed_by_category = {}
+    for c in categories:
+        inside = [a for a in items if a.category_path[: len(c.path)] == c.path and a.kind == "indicator"]
+        listed_by_category[tuple(c.path)] = sum(a.points or 0 for a in inside)
+    return render_template(
+        "framework.html",
+        f=summary,
+        rows=answers.table_rows(items),
+        listed=listed,
+        categories=categories,
+        listed_by_category=listed_by_category,
+        warnings=framework_warnings(_db(), framework_id),
+        copies=answers.copies_of(summary, every),
+        counterparts=answers.counterparts(summary, every),
+    )
+
+
+def diff_page() -> str:
+    old, new = request.args.get("old", type=int), request.args.get("new", type=int)
+    region = request.args.get("region") or None
+    old_year, new_year = request.args.get("old_year", type=int), request.args.get("new_year", type=int)
+    report = None
+    if old is not None and new is not None:
+        report = answers.diff_by_ids(_db(), old, new)
+        if report is None:
+            abort(404, f"没有编号为 {old} 或 {new} 的考核框架。")
+    elif region and old_year and new_year:
+        report = answers.diff_by_region(_db(), region, old_year, new_year)
+        if report is None:
+            abort(404, f"{region} 缺少 {old_year} 或 {new_year} 年度的考核框架。")
+    return render_template(
+        "diff.html", report=report, region=region, old_year=old_year, new_year=new_year, **_choices()
+    )
+
+
+def sql_page() -> tuple[str, int] | str:
+    if not current_app.config["ALLOW_SQL"]:
+        abort(404)
+    sql = (request.values.get("sql") or "").strip()
+    result, error, status = None, None, 200
+    if sql:
+        try:
+            result = run_select(_db(), sql)
+        except SqlRefused:
+            error, status = "只允许查询（SELECT）：此连接为只读，修改数据、PRAGMA、ATTACH 等语句一律拒绝。", 403
+        except SqlFailed as e:
+            error, status = f"查询出错：{e}", 400
+    return render_template("sql.html", sql=sql, result=result, error=error), status
