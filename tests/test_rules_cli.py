@@ -22,7 +22,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("rules")
     for name in (BANFA, "佳县2021年度目标责任考核指标.txt"):
         shutil.copy(SAMPLES / name, folder / name)
-    db = folder.parent / "kaohe.db"
+    db = tmp_path_factory.mktemp("rules_db") / "kaohe.db"  # not the shared basetemp: other modules use it
     result = CliRunner().invoke(ingest_command, [str(folder), "--db", str(db)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return db
