@@ -103,6 +103,11 @@ class RuleSet(BaseModel):
     quota_rounding: Literal["floor", "round", "ceil"]  # G02 [inferred]
     poor_below: float  # G11 total strictly below this → 较差
     excellent_priority_rank_share: float  # G04 "60%以前"
+    # Kept as data for ``kaohe rules`` (the engine may not use them yet); defaults keep older callers valid.
+    city_bonus_share_priority: float | None = 0.30  # G03 优先评优: share of the county's 市考 bonus earned
+    veto_grade: str = "较差"  # G13 重点工作被"一票否决" → this grade
+    cadre_adjustment_cap: float | None = 3.0  # B03 县管科级领导干部加减分 cap (原则上)
+    warnings: list[str] = Field(default_factory=list)  # inconsistencies found by the loader (reported, not fixed)
     citations: dict[str, Citation] = Field(default_factory=dict)
     missing: list[str] = Field(default_factory=list)
 

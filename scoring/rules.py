@@ -236,7 +236,7 @@ def build_rule_set(params: dict[str, Param], region: str | None = None, missing:
     )
     rules.warnings = check_rules(rules)
     for warning in rules.warnings:
-        log.warning("rules%s: %s", f" ({region})" if region else "", warning)
+        log.info("rules%s: %s", f" ({region})" if region else "", warning)
     return rules
 
 

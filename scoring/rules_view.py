@@ -65,7 +65,7 @@ def rule_rows(rules: RuleSet) -> list[RuleRow]:
                 quote=citation.quote if citation else None,
                 inferred=bool(citation and citation.inferred),
                 stated_by_document=from_document,
-                note=(citation.note if citation else None) or (None if from_document else default_note(key)),
+                note=(citation.note if citation else None) or (default_note(key) if citation is None else None),
             )
         )
     return rows
