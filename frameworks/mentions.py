@@ -19,9 +19,15 @@ class Mention(BaseModel):
 
 @functools.cache
 def _unit_endings() -> frozenset[str]:
+    """The last two characters of every unit name (the last one for a one-character name)."""
     from normalize.nlp import unit_vocabulary
 
-    return frozenset(word[-1] for word in unit_vocabulary() if word)
+    return frozenset(word[-2:] for word in unit_vocabulary() if word)
+
+
+def _may_name_a_unit(text: str, endings: frozenset[str]) -> bool:
+    """A paragraph can only mention a unit if it holds the ending of one: most paragraphs never reach spaCy."""
+    return any(text[i : i + 2] in endings or text[i] in endings for i in range(len(text)))
 
 
 def find_mentions(document: Document, region: str | None) -> list[Mention]:
@@ -31,8 +37,7 @@ def find_mentions(document: Document, region: str | None) -> list[Mention]:
     endings = _unit_endings()
     mentions: list[Mention] = []
     for index, block in enumerate(document.blocks):
-        # A unit name ends with one of the registry's final characters: other paragraphs cannot mention one.
-        if not isinstance(block, Paragraph) or endings.isdisjoint(block.text):
+        if not isinstance(block, Paragraph) or not _may_name_a_unit(block.text, endings):
             continue
         seen: set[str] = set()
         for span in find_unit_mentions(block.text, region):

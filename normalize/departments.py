@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 import regex
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,8 @@ SPECIAL_OWNERS: dict[str, SpecialOwner] = {
 class UnitMention(BaseModel):
     """One unit in an owner cell. ``text`` has the elided prefix re-attached and no parenthesis."""
 
+    model_config = ConfigDict(frozen=True)  # shared through parse_unit_list's cache
+
     text: str
     as_written: str
     also_known_as: str | None = None  # co-located name from the parenthesis: 县政府办（信访局） → 县信访局
@@ -69,7 +71,9 @@ class UnitMention(BaseModel):
 class UnitList(BaseModel):
     """An owner cell split into mentions, plus what its trailing ``等…`` words said."""
 
-    mentions: list[UnitMention]
+    model_config = ConfigDict(frozen=True)  # shared through parse_unit_list's cache
+
+    mentions: tuple[UnitMention, ...]
     open_ended: bool = False  # the list ended with 等: more units than those named
     tail: str | None = None  # the stripped trailing words, e.g. 等牵头部门
     all_lead: bool = False  # 等牵头部门: every listed unit leads, not only the first
@@ -109,6 +113,11 @@ _LEVEL_PREFIX = regex.compile(r"^(?:中共|共青团|团)?(?P<level>县|区|市|
 _HAS_PREFIX = regex.compile(r"^(?:中共|共青团|团|国家|中国|国网|省|县|区|市|旗)")
 _UNIT_SUFFIX = regex.compile(r"(?:局|办|委|部|中心|段|院|站|所|队|会|社|馆|处|办公室)$")
 _PARTY_ORGANS = regex.compile(r"^(?:组织部|宣传部|统战部|政法委|编办|深改办|巡察办|督查办|史志办|党校|办公室|办)$")
+_COLOCATION = regex.compile(r"^(?P<main>[^（(【\[]+)[（(【\[](?P<inner>[^）)】\]]+)[）)】\]]$")
+_TOWNSHIP = regex.compile(r"[镇乡区]|街道")
+_SPACES = regex.compile(r"\s+")
+_COUNTY_LEVEL = regex.compile(r"^(团)?([区旗])(?!域)")
+_CITY_LEVEL = regex.compile(r"^(团)?([区旗市])(?!域)")
 _ELIDED_MAX_LEN = 6  # 财政局, 政府办, 经办中心: longer chunks (榆佳经济技术开发区…) carry their own name
 
 
@@ -132,7 +141,7 @@ def _raw_chunks(text: str) -> Iterator[str]:
 
 def split_colocation(name: str) -> tuple[str, str | None]:
     """``县政府办（信访局）`` → (``县政府办``, ``信访局``); a name without parenthesis → (name, None)."""
-    match = regex.match(r"^(?P<main>[^（(【\[]+)[（(【\[](?P<inner>[^）)】\]]+)[）)】\]]$", name)
+    match = _COLOCATION.match(name)
     if not match:
         return name, None
     return match["main"], match["inner"]
@@ -151,7 +160,7 @@ def _needs_prefix(chunk: str) -> bool:
         len(chunk) <= _ELIDED_MAX_LEN
         and not _HAS_PREFIX.match(chunk)
         and bool(_UNIT_SUFFIX.search(chunk))
-        and not regex.search(r"[镇乡区]|街道", chunk)
+        and not _TOWNSHIP.search(chunk)
     )
 
 
@@ -176,6 +185,7 @@ def _strip_tail(chunks: list[str]) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=16384)  # owner cells repeat across rows, tables and notices
 def parse_unit_list(cell_text: str) -> UnitList:
     """Split an owner cell into unit mentions (DOMAIN §2.6) and record an open-ended ``等…`` tail."""
     chunks = [chunk.strip(_JUNK) for chunk in _raw_chunks(cell_text)]
@@ -194,7 +204,7 @@ def parse_unit_list(cell_text: str) -> UnitList:
         aka = _attach(inner, _prefix_of(text)) if inner else None
         mentions.append(UnitMention(text=text, as_written=chunk, also_known_as=aka, position=position))
     return UnitList(
-        mentions=mentions,
+        mentions=tuple(mentions),
         open_ended=tail is not None,
         tail=tail,
         all_lead=tail is not None and "牵头" in tail,
@@ -203,7 +213,7 @@ def parse_unit_list(cell_text: str) -> UnitList:
 
 def split_units(cell_text: str) -> list[UnitMention]:
     """The mentions of :func:`parse_unit_list` (use that one to see whether the list was open-ended)."""
-    return parse_unit_list(cell_text).mentions
+    return list(parse_unit_list(cell_text).mentions)
 
 
 # --- regions ---------------------------------------------------------------------------------
@@ -283,13 +293,12 @@ _Candidate = tuple[str, str | None, str]  # (key, region, level)
 
 
 def _clean(name: str) -> str:
-    return regex.sub(r"\s+", "", name).strip(_JUNK).translate(_BRACKETS)
+    return _SPACES.sub("", name).strip(_JUNK).translate(_BRACKETS)
 
 
 def _level_key(name: str, city_level: bool = False) -> tuple[str, str]:
     """Map a leading 区/旗 (市 in a county-level city) to 县: canonical names are county-level."""
-    levels = "区旗市" if city_level else "区旗"
-    match = regex.match(rf"^(团)?([{levels}])(?!域)", name)
+    match = (_CITY_LEVEL if city_level else _COUNTY_LEVEL).match(name)
     if not match:
         return name, "县"
     return name[: match.start(2)] + "县" + name[match.end(2) :], match[2]

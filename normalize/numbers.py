@@ -8,7 +8,6 @@ regexes can match reliably; the original text is kept elsewhere and is what gets
 
 from __future__ import annotations
 
-import functools
 import logging
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -116,15 +115,25 @@ def parse_number(text: str) -> float | None:
 def fold_width(text: str) -> str:
     """NFKC character by character where it maps one character to one (``，`` → ``,``, ``２`` → ``2``,
     U+3000 → space), so offsets into the result are offsets into ``text``. ``_KEEP`` stays as is."""
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLD_TABLE)
 
 
-@functools.lru_cache(maxsize=4096)
+class _FoldTable(dict):
+    """A ``str.translate`` table that works out each character's folding the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_char(chr(code))
+        return folded
+
+
 def _fold_char(c: str) -> str:
     if c in _KEEP or c.isascii():
         return c
     folded = unicodedata.normalize("NFKC", c)
     return folded if len(folded) == 1 else c
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def strip_markdown(text: str) -> str:

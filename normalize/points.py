@@ -8,6 +8,7 @@ Signs are normalised once: deductions are negative, bonuses positive (DOMAIN §3
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Literal
 
@@ -80,6 +81,7 @@ def parse_points_cell(text: str | None) -> float | None:
     return float(m["num"]) if m else None
 
 
+@functools.lru_cache(maxsize=8192)  # a category cell is read again on every row it spans
 def split_declared_points(text: str, *, allow_bare_number: bool = False) -> tuple[str, float | None]:
     """A category / item cell with its points glued on or on a line of its own.
 
