@@ -275,20 +275,38 @@ def owner_command(query: str, year: int | None, region: str | None, limit: int, 
 @cli.command(name="dept")
 @click.argument("name")
 @click.option("--year", type=int, help="Only frameworks of this year.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "docx", "md", "csv"]), help="Export to -o FILE.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Export the unit's 一览表 here.")
 @db_option
 @json_option
-def dept_command(name: str, year: int | None, db: Path, as_json: bool) -> None:
+def dept_command(name: str, year: int | None, fmt: str | None, output: Path | None, db: Path, as_json: bool) -> None:
     """Everything a unit leads, cooperates on or is assessed on (责任分解): NAME may be any alias.
+
+    With -o, the same as a document (one section per framework, as `kaohe breakdown` writes).
 
     \b
     Example:
         kaohe dept 县林业局
         kaohe dept 县发改局 --year 2020 --json
+        kaohe dept 县林业局 --year 2020 -o 县林业局.docx
     """
     from normalize.departments import default_registry
     from store.queries import aliases_of, department, mentions, regions
 
+    if fmt and output is None:
+        raise click.UsageError("--format needs -o FILE")
     store = _open_store(db)
+    if output is not None:
+        from export import BreakdownError, write_breakdown
+        from export.breakdown import department_breakdown
+
+        try:
+            sheet = department_breakdown(store.db, name, year=year)
+            write_breakdown(sheet, output, fmt)
+        except BreakdownError as e:
+            raise click.ClickException(str(e)) from e
+        click.echo(f"wrote {output}: {sheet.title}, {sum(len(s.rows) for s in sheet.sections)} rows", err=True)
+        return
     registry = default_registry()
     units = {(region, registry.resolve(name, region).canonical) for region in regions(store.db)}
     units |= {(None, name), *aliases_of(store.db, name)}
@@ -545,3 +563,313 @@ def watch_command(folder: Path, db: Path, poll: bool, settle: float, log_file: P
         Watcher(folder, db, WatchOptions(settle=settle, poll=poll)).run()
     except FolderLocked as e:
         raise click.ClickException(str(e)) from e
+
+
+# -- score -------------------------------------------------------------------
+
+
+@cli.command(name="score")
+@click.argument("framework_ids", nargs=-1, type=int)
+@click.option("--results", "results_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--region", help="Score every framework of this county/district (with --year) instead of ids.")
+@click.option("--year", type=int, help="The assessment year, with --region.")
+@click.option(
+    "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Rules .toml."
+)
+@click.option("--explain", "explain_name", metavar="UNIT", help="Account for every point of one unit.")
+@click.option("--format", "fmt", type=click.Choice(["table", "xlsx"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--allow-partial", is_flag=True, help="Score the valid rows of a sheet that has errors.")
+@db_option
+@json_option
+def score_command(
+    framework_ids: tuple[int, ...], results_file: Path, region: str | None, year: int | None, rules_file: Path | None,
+    explain_name: str | None, fmt: str, output: Path | None, allow_partial: bool, db: Path, as_json: bool,
+) -> None:  # fmt: skip
+    """Score, rank and grade the units of a filled results sheet.
+
+    \b
+    Examples:
+        kaohe score --region 佳县 --year 2020 --results 考核结果.xlsx
+        kaohe score 12 13 --results 考核结果.xlsx --explain 螅镇
+        kaohe score --region 佳县 --year 2020 --results 考核结果.xlsx --format xlsx -o 考核结果汇总.xlsx
+    """
+    from scoring.engine import score, without_error_rows
+
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs -o FILE")
+    infos, rules, sheet = _score_inputs(framework_ids, region, year, rules_file, results_file, db)
+    for error in sheet.errors:
+        click.echo(str(error), err=True)
+    if sheet.errors and not allow_partial:
+        raise click.ClickException(f"{len(sheet.errors)} errors in {results_file}; fix them or use --allow-partial")
+    if sheet.errors:
+        click.echo(f"--allow-partial: the {len(sheet.errors)} rows above are left out; scoring the rest", err=True)
+    report = score(infos, without_error_rows(sheet), rules)
+    _emit_score(report, sheet, explain_name, as_json, fmt, output)
+
+
+def _score_inputs(
+    framework_ids: tuple[int, ...], region: str | None, year: int | None, rules_file: Path | None,
+    results_file: Path, db: Path,
+) -> tuple[Any, Any, Any]:  # fmt: skip
+    """The indicators, the rules in force and the checked results sheet of ``kaohe score``."""
+    from scoring.results_io import check_results, read_results
+    from scoring.rules import load_rules_file, rules_for_region
+    from store.scoring_queries import existing_framework_ids, frameworks_for, indicator_infos
+
+    store = _open_store(db)
+    if not framework_ids:
+        if not (region and year):
+            raise click.UsageError("give FRAMEWORK_ID... or --region R --year Y")
+        framework_ids = tuple(frameworks_for(store.db, region, year))
+    ids = existing_framework_ids(store.db, framework_ids)
+    if not ids:
+        raise click.ClickException("no such frameworks in the store")
+    infos = indicator_infos(store.db, ids)
+    rules = load_rules_file(rules_file) if rules_file else rules_for_region(store.db, region or _only_region(infos))
+    try:
+        return infos, rules, check_results(read_results(results_file), infos)
+    except IngestError as e:
+        raise click.ClickException(str(e)) from e
+
+
+def _emit_score(
+    report: Any, sheet: Any, explain_name: str | None, as_json: bool, fmt: str, output: Path | None
+) -> None:
+    from scoring.explain import explain_unit, find_unit
+    from scoring.report_xlsx import render_summary, write_report_xlsx
+
+    if explain_name:
+        unit = find_unit(report, explain_name)
+        if unit is None:
+            raise click.ClickException(f"no unit {explain_name} in the results (or several match)")
+        text = explain_unit(unit)
+    elif as_json:
+        payload = report.model_dump(mode="json")
+        payload["partial"], payload["sheet_errors"] = bool(sheet.errors), [str(e) for e in sheet.errors]
+        text = json.dumps(payload, ensure_ascii=False, indent=2)
+    elif fmt == "xlsx":
+        assert output is not None
+        write_report_xlsx(report, output)
+        click.echo(f"wrote {output}", err=True)
+        return
+    else:
+        text = render_summary(report)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def _only_region(infos: Sequence[Any]) -> str | None:
+    regions = {info.region for info in infos if info.region}
+    return regions.pop() if len(regions) == 1 else None
+
+
+# -- template ----------------------------------------------------------------
+
+
+@cli.command(name="template")
+@click.argument("framework_ids", nargs=-1, type=int)
+@click.option("--region", help="Every framework of this county/district (with --year), one copy per notice.")
+@click.option("--year", type=int, help="The assessment year, with --region.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["per_unit", "negative_list", "breakdown", "common"]),
+    help="Only frameworks of these kinds (repeatable).",
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help=".xlsx or .csv")
+@db_option
+def template_command(
+    framework_ids: tuple[int, ...], region: str | None, year: int | None, kinds: tuple[str, ...], output: Path, db: Path
+) -> None:
+    """Write the results template officials fill in (.xlsx, or .csv UTF-8 with BOM).
+
+    \b
+    Examples:
+        kaohe template --region 佳县 --year 2020 -o 考核结果.xlsx
+        kaohe template --region 佳县 --year 2020 --kind per_unit --kind negative_list -o 考核结果.csv
+        kaohe template 15 16 17 14 -o 考核结果.xlsx
+    """
+    from scoring.template import template_rows, write_template
+    from store.scoring_queries import existing_framework_ids, frameworks_for, indicator_infos
+
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.UsageError("-o must end in .xlsx or .csv")
+    store = _open_store(db)
+    if not framework_ids:
+        if not (region and year):
+            raise click.UsageError("give FRAMEWORK_ID... or --region R --year Y")
+        framework_ids = tuple(frameworks_for(store.db, region, year))
+    ids = existing_framework_ids(store.db, framework_ids)
+    if not ids:
+        raise click.ClickException("no such frameworks in the store")
+    infos = [i for i in indicator_infos(store.db, ids) if not kinds or i.framework_kind in kinds]
+    content = template_rows(infos)
+    write_template(content, output)
+    click.echo(
+        f"wrote {output}: {len(content.lines)} lines for {len(content.units)} units from "
+        f"{len(content.framework_ids)} frameworks, {len(content.deduction_items)} negative-list items"
+    )
+    for note in content.notes:
+        click.echo(f"  {note}", err=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# kaohe rules: the scoring rules in force (scoring/rules.py, scoring/rules_view.py)
+
+
+@cli.command(name="rules")
+@click.option("--region", help="The county whose ingested 办法 overrides the defaults, e.g. 柞水县.")
+@click.option(
+    "--file",
+    "rules_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A rules TOML (full, or only the parameters it changes) applied on top.",
+)
+@db_option
+@json_option
+def rules_command(region: str | None, rules_file: Path | None, db: Path, as_json: bool) -> None:
+    """Show the scoring rules in force: each value, its source (default or 办法 + article) and notes.
+
+    \b
+    Examples:
+        kaohe rules                       # the defaults (柞水县 办法 2022, seed 004)
+        kaohe rules --region 柞水县       # as the ingested 办法 states them
+        kaohe rules --file 本县规则.toml --json
+    """
+    from scoring.rules import RulesError, load_default_rules, load_rules_file, rules_for_region
+    from scoring.rules_view import render_rules, rule_rows
+
+    try:
+        rules = rules_for_region(_open_rules_store(db).db, region) if region else load_default_rules()
+        if rules_file is not None:
+            rules = load_rules_file(rules_file, base=rules)
+    except RulesError as e:
+        raise click.UsageError(str(e)) from e
+    if as_json:
+        _emit_json(rule_rows(rules))
+        for warning in rules.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    else:
+        click.echo(render_rules(rules))
+
+
+def _open_rules_store(db: Path) -> Any:
+    from store import Store
+
+    if not db.exists():
+        raise click.ClickException(f"{db}: no store here yet; run `kaohe-ingest PATH... --db {db}` first")
+    return Store(db, read_only=True)
+
+
+# -- breakdown (责任分解一览表) ------------------------------------------------
+
+
+EXPORT_FORMATS = ["xlsx", "docx", "md", "csv"]
+
+
+@cli.command(name="breakdown")
+@click.argument("framework_ids", nargs=-1, type=int, metavar="[FRAMEWORK_ID]...")
+@click.option("--region", help="Without ids: the breakdown frameworks of this county/district.")
+@click.option("--year", type=int, help="Without ids: the breakdown frameworks of this year.")
+@click.option("--dept", "dept_name", help="Only the rows this unit leads or cooperates on (any alias).")
+@click.option("--by", type=click.Choice(["category", "dept"]), default="category", show_default=True,
+              help="Group as the city issues it, or one section per unit with its point total.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: the output's extension.")
+@click.option("--title", help="The title (default: made from the framework's).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The file.")
+@db_option
+def breakdown_command(
+    framework_ids: tuple[int, ...],
+    region: str | None,
+    year: int | None,
+    dept_name: str | None,
+    by: str,
+    fmt: str | None,
+    title: str | None,
+    output: Path,
+    db: Path,
+) -> None:
+    """Export the 指标任务和责任分解一览表 (.xlsx, .docx, .md, .csv): points, lead and cooperating units.
+
+    Without ids, the breakdown frameworks (市考 decomposition) of --region/--year; the same notice
+    stored in several formats is exported once.
+
+    \b
+    Example:
+        kaohe breakdown --region 佳县 --year 2020 -o 责任分解.docx
+        kaohe breakdown --region 佳县 --year 2020 --by dept -o 责任分解.xlsx
+        kaohe breakdown 1 --dept 县发改局 -o 发改局.md
+    """
+    from export import BreakdownError, write_breakdown
+    from export.breakdown import build_breakdown, department_units
+    from export.writers import format_for
+    from store.breakdown_queries import frameworks_by_ids, frameworks_of
+
+    try:
+        chosen = format_for(output, fmt)
+    except BreakdownError as e:
+        raise click.UsageError(str(e)) from e
+    store = _open_store(db)
+    found = frameworks_by_ids(store.db, framework_ids) if framework_ids else frameworks_of(store.db, region, year)
+    missing = sorted(set(framework_ids) - {f.id for f in found})
+    if missing or not found:
+        what = f"no framework with id {missing[0]}" if missing else "no breakdown framework found"
+        raise click.ClickException(f"{what}; see `kaohe frameworks`")
+    units = department_units(store.db, dept_name) if dept_name else None
+    try:
+        breakdown = build_breakdown(store.db, found, by=by, units=units, title=title)  # type: ignore[arg-type]
+    except BreakdownError as e:
+        hint = "" if framework_ids else " (choose with --region and --year)"
+        raise click.ClickException(f"{e}{hint}") from e
+    if not breakdown.sections:
+        raise click.ClickException(f"{dept_name}: this unit has no rows in the breakdown")
+    write_breakdown(breakdown, output, chosen)
+    rows = sum(len(s.rows) for s in breakdown.sections)
+    click.echo(f"wrote {output}: {breakdown.title}, {rows} rows in {len(breakdown.sections)} sections, "
+               f"{breakdown.total_points:g} points, from {', '.join(Path(d).name for d in breakdown.documents)}",
+               err=True)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# kaohe serve: the read-only web interface (web/app.py, web/serve.py)
+
+
+@cli.command(name="serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every one).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--allow-sql", is_flag=True, help="Also offer /sql: one SELECT at a time on the read-only store.")
+def serve_command(db: Path, host: str, port: int, allow_sql: bool) -> None:
+    """Serve the store read-only in a browser: indicator owners, departments, frameworks, diffs.
+
+    Listens on this computer only unless --host says otherwise.
+
+    \b
+    Examples:
+        kaohe serve                                   # then open http://127.0.0.1:8001/
+        kaohe serve --db /srv/考核/kaohe.db --host 0.0.0.0 --port 8080
+    """
+    from web.app import StoreMissing
+    from web.serve import create_server, is_local, url_of
+
+    try:
+        server = create_server(db, host=host, port=port, allow_sql=allow_sql)
+    except StoreMissing as e:
+        raise click.ClickException(str(e)) from e
+    except OSError as e:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+    if not is_local(host):
+        click.echo(f"warning: listening on {host}: every computer that can reach this one can read the store", err=True)
+    if allow_sql:
+        click.echo("warning: --allow-sql: /sql runs any SELECT on the store (read-only)", err=True)
+    click.echo(f"kaohe serve: {url_of(server, host, port)}  (store {db}, read-only; Ctrl+C stops)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
