@@ -117,9 +117,11 @@ def test_department_page_by_alias_shows_its_total(client: FlaskClient) -> None:
     # its own per-unit table of 2020: 13 indicators, 100 points
     group = text.split("县直部门目标责任考核指标", 1)[1].split("</section>", 1)[0]
     assert "牵头/承担 13 项，合计 <strong>100 分</strong>" in group
+    assert '<td class="num total">127.5 分</td>' in page(client, "/dept/县发改局?year=2020")  # 100 + 27.5 city tasks
     forestry = page(client, "/dept/县林业局?year=2020")
-    assert 'class="big">10</span> 项牵头/承担' not in forestry  # not only its own table: it also leads city tasks
-    assert "合计 <strong>100 分</strong>" in forestry
+    assert "合计 <strong>100 分</strong>" in forestry  # its own table
+    assert '<td>佳县</td><td>2020</td><td class="num">12 项</td>\n<td class="num total">103 分</td>' in forestry
+    assert "<td>2021</td>" not in forestry
 
 
 def test_framework_page_shows_the_table_totals_and_the_ecology_warning(client: FlaskClient, web_db: Path) -> None:
@@ -129,7 +131,7 @@ def test_framework_page_shows_the_table_totals_and_the_ecology_warning(client: F
     assert "各项指标合计 <strong>96</strong> 分（48 条）" in text
     assert '<td class="cat" rowspan="' in text  # the category cell spans its indicators, as in the document
     assert "同一通知的其他格式" in text and "佳县2020年度目标责任考核指标.pdf" in text
-    assert f'<input type="hidden" name="new" value="{framework_id}">' in text  # pick the other year to compare
+    assert f'<input type="hidden" name="compare" value="{framework_id}">' in text  # pick the other year to compare
 
 
 def test_framework_list_folds_copies_and_filters(client: FlaskClient) -> None:
@@ -150,6 +152,8 @@ def test_diff_page_shows_a_documented_change(client: FlaskClient, web_db: Path) 
     assert removed and removed[0].before in text.split("删除指标", 2)[2].split("</section>", 1)[0]
     by_region = html.unescape(page(client, "/diff?region=佳县&old_year=2020&new_year=2021"))
     assert "佳县 2020 → 2021 年度考核指标对比" in by_region and first.after in by_region
+    from_2021_page = html.unescape(page(client, f"/diff?compare={new}&with={old}"))  # the later one first
+    assert f"#{old} → " in from_2021_page
 
 
 def test_sql_is_absent_without_the_flag(client: FlaskClient) -> None:

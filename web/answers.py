@@ -128,6 +128,27 @@ def group_by_framework(answers: Sequence[IndicatorAnswer]) -> list[FrameworkGrou
     return list(groups.values())
 
 
+@dataclass
+class YearTotal:
+    region: str | None
+    year: int | None
+    carried: int
+    points: float
+    cooperating: int
+
+
+def totals_by_year(groups: Sequence[FrameworkGroup]) -> list[YearTotal]:
+    """A department's load per region and year (points of different years are never added up)."""
+    totals: dict[tuple[str | None, int | None], YearTotal] = {}
+    for group in groups:
+        key = (group.region, group.year)
+        total = totals.setdefault(key, YearTotal(*key, carried=0, points=0.0, cooperating=0))
+        total.carried += group.carried
+        total.points += group.points
+        total.cooperating += group.cooperating
+    return sorted(totals.values(), key=lambda t: (-(t.year or 0), t.region or ""))
+
+
 # -- frameworks ---------------------------------------------------------------
 
 
@@ -148,7 +169,7 @@ def one_per_notice(summaries: Sequence[FrameworkSummary]) -> list[NoticeFramewor
     rows = []
     for group in by_year.values():
         for side in pick_copies(group).values():
-            chosen = by_id[side.id]
+            chosen = by_id[side.id or 0]  # sides made from summaries always carry their id
             copies = [s for s in group if s.id != chosen.id and identity(s) == identity(chosen)]
             copies = [s for s in copies if s.document in side.copies]
             rows.append(NoticeFramework(chosen, copies))

@@ -91,7 +91,7 @@ def _check_store(db_path: Path) -> None:
 
 def diff_cell_class(header: str) -> str:
     """Numbers right-aligned, indicator texts given room (the diff report's columns)."""
-    if "分" in header or "数" in header or header in ("新增", "删除", "调整", "未变", "匹配置信度"):
+    if "分" in header or "数" in header or header in ("新增", "删除", "调整", "未变", "匹配置信度", "低置信度配对"):
         return "num"
     return "text" if "指标" in header or header.startswith("调整") else ""
 
@@ -164,9 +164,7 @@ def department_page(name: str) -> str:
         year=year,
         canonical=[c for c in canonical if c != name],
         groups=groups,
-        total_points=sum(gr.points for gr in groups),
-        total_carried=sum(gr.carried for gr in groups),
-        total_cooperating=sum(gr.cooperating for gr in groups),
+        totals=answers.totals_by_year(groups),
         prose=prose,
         years=_choices()["years"],
     )
@@ -209,6 +207,8 @@ def framework_page(framework_id: int) -> str:
 
 def diff_page() -> str:
     old, new = request.args.get("old", type=int), request.args.get("new", type=int)
+    if old is None and new is None:
+        old, new = _by_year(request.args.get("compare", type=int), request.args.get("with", type=int))
     region = request.args.get("region") or None
     old_year, new_year = request.args.get("old_year", type=int), request.args.get("new_year", type=int)
     report = None
@@ -220,9 +220,28 @@ def diff_page() -> str:
         report = answers.diff_by_region(_db(), region, old_year, new_year)
         if report is None:
             abort(404, f"{region} 缺少 {old_year} 或 {new_year} 年度的考核框架。")
+    choices = _choices()
+    if report is not None and report.sides:  # the menus show what is compared
+        region = region or report.sides[0].region
+        old_year, new_year = old_year or report.sides[0].year, new_year or report.sides[-1].year
+    years = choices["years"]
     return render_template(
-        "diff.html", report=report, region=region, old_year=old_year, new_year=new_year, **_choices()
+        "diff.html",
+        report=report,
+        region=region,
+        old_year=old_year or (years[1] if len(years) > 1 else None),
+        new_year=new_year or (years[0] if years else None),
+        **choices,
     )
+
+
+def _by_year(a: int | None, b: int | None) -> tuple[int | None, int | None]:
+    """Two framework ids as (old, new): the earlier year is the old one (the framework page's form)."""
+    if a is None or b is None:
+        return a, b
+    years = {i: (f.year or 0, i) if (f := framework_by_id(_db(), i)) else (0, i) for i in (a, b)}
+    first, second = sorted((a, b), key=years.__getitem__)
+    return first, second
 
 
 def sql_page() -> tuple[str, int] | str:
