@@ -46,6 +46,11 @@ def _files(corpus: Path) -> list[Path]:
 
 
 def _preload() -> None:
+    """Imports happen before the clock in every worker; building the jieba dictionary and the spaCy
+    pipeline (``unit_ruler_nlp``) is work ingest does, and stays inside it."""
+    import jieba  # noqa: F401
+    import spacy  # noqa: F401
+
     import parsers
 
     for fmt in ("docx", "pdf", "txt", "html"):

@@ -7,6 +7,8 @@ are filled down; an owner that came from above marks the row ``inherited``.
 
 from __future__ import annotations
 
+import functools
+
 import regex
 from pydantic import BaseModel, Field
 
@@ -14,7 +16,7 @@ from frameworks.columns import ColumnRoles, header_key
 from frameworks.model import Category, Indicator, Provenance
 from frameworks.units import UnitResolver
 from normalize.points import parse_deduction, parse_points_cell, split_declared_points, split_inline_points
-from normalize.targets import parse_targets
+from normalize.targets import Target, parse_targets
 from parsers.document import Table
 
 _TOTAL = regex.compile(r"^(?:合计|总计|总分|合计分值|小计)")
@@ -94,7 +96,7 @@ class RowReader:
         indicator = Indicator(seq=seq, category_path=path, name=name, text=text, source=source)
         self._points(indicator, cells, name_points)
         self._owners(indicator, cells)
-        indicator.targets = parse_targets(indicator.text)
+        indicator.targets = list(_targets_of(indicator.text))
         return indicator
 
     def _category_path(self, cells: RowCells) -> tuple[list[str], int | None]:
@@ -191,3 +193,10 @@ class RowReader:
             indicator.lead = indicator.lead_as_written = self.assessee
             indicator.cooperating, indicator.cooperating_as_written = extra.names, extra.written
         indicator.unresolved_units = owners.unresolved + extra.unresolved
+
+
+@functools.lru_cache(maxsize=8192)
+def _targets_of(text: str) -> tuple[Target, ...]:
+    """Targets are frozen, so rows with the same text (a third of seed 002's: the township tables
+    repeat their tasks) share one parse."""
+    return tuple(parse_targets(text))
