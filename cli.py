@@ -567,14 +567,27 @@ def watch_command(folder: Path, db: Path, poll: bool, settle: float, log_file: P
 
 # -- score -------------------------------------------------------------------
 
+# store.scoring_queries.ALL_KINDS (not imported here: cli imports stay light)
+ALL_FRAMEWORK_KINDS = ["per_unit", "common", "negative_list", "breakdown", "template"]
+
 
 @cli.command(name="score")
 @click.argument("framework_ids", nargs=-1, type=int)
 @click.option("--results", "results_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--region", help="Score every framework of this county/district (with --year) instead of ids.")
+@click.option("--region", help="Score the assessed units' frameworks of this county/district (with --year).")
 @click.option("--year", type=int, help="The assessment year, with --region.")
 @click.option(
-    "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Rules .toml."
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(ALL_FRAMEWORK_KINDS),
+    help="Only frameworks of these kinds (repeatable); as in kaohe template.",
+)
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Rules .toml, applied over the region's rules (kaohe rules --region R).",
 )
 @click.option("--explain", "explain_name", metavar="UNIT", help="Account for every point of one unit.")
 @click.option("--format", "fmt", type=click.Choice(["table", "xlsx"]), default="table", show_default=True)
@@ -583,10 +596,15 @@ def watch_command(folder: Path, db: Path, poll: bool, settle: float, log_file: P
 @db_option
 @json_option
 def score_command(
-    framework_ids: tuple[int, ...], results_file: Path, region: str | None, year: int | None, rules_file: Path | None,
-    explain_name: str | None, fmt: str, output: Path | None, allow_partial: bool, db: Path, as_json: bool,
+    framework_ids: tuple[int, ...], results_file: Path, region: str | None, year: int | None, kinds: tuple[str, ...],
+    rules_file: Path | None, explain_name: str | None, fmt: str, output: Path | None, allow_partial: bool, db: Path,
+    as_json: bool,
 ) -> None:  # fmt: skip
     """Score, rank and grade the units of a filled results sheet.
+
+    The frameworks are chosen as kaohe template chooses them: with --region/--year the assessed
+    units' own tables (per_unit), the common tables and the negative list; the 市考 breakdown only
+    with --kind breakdown or by id. Use the same selection the template was made with.
 
     \b
     Examples:
@@ -598,7 +616,9 @@ def score_command(
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx needs -o FILE")
-    infos, rules, sheet = _score_inputs(framework_ids, region, year, rules_file, results_file, db)
+    selection, infos, rules, sheet = _score_inputs(framework_ids, region, year, kinds, rules_file, results_file, db)
+    for note in selection.notes():
+        click.echo(note, err=True)
     for error in sheet.errors:
         click.echo(str(error), err=True)
     if sheet.errors and not allow_partial:
@@ -606,37 +626,37 @@ def score_command(
     if sheet.errors:
         click.echo(f"--allow-partial: the {len(sheet.errors)} rows above are left out; scoring the rest", err=True)
     report = score(infos, without_error_rows(sheet), rules)
-    _emit_score(report, sheet, explain_name, as_json, fmt, output)
+    _emit_score(report, sheet, explain_name, as_json, fmt, output, selection.notes())
 
 
 def _score_inputs(
-    framework_ids: tuple[int, ...], region: str | None, year: int | None, rules_file: Path | None,
-    results_file: Path, db: Path,
-) -> tuple[Any, Any, Any]:  # fmt: skip
-    """The indicators, the rules in force and the checked results sheet of ``kaohe score``."""
+    framework_ids: tuple[int, ...], region: str | None, year: int | None, kinds: tuple[str, ...],
+    rules_file: Path | None, results_file: Path, db: Path,
+) -> tuple[Any, Any, Any, Any]:  # fmt: skip
+    """The framework selection, indicators, rules in force and checked results sheet of ``kaohe score``."""
     from scoring.results_io import check_results, read_results
-    from scoring.rules import load_rules_file, rules_for_region
-    from store.scoring_queries import existing_framework_ids, frameworks_for, indicator_infos
+    from scoring.rules import RulesError, load_rules_file, rules_for_region
+    from store.scoring_queries import indicator_infos
 
     store = _open_store(db)
-    if not framework_ids:
-        if not (region and year):
-            raise click.UsageError("give FRAMEWORK_ID... or --region R --year Y")
-        framework_ids = tuple(frameworks_for(store.db, region, year))
-    ids = existing_framework_ids(store.db, framework_ids)
-    if not ids:
-        raise click.ClickException("no such frameworks in the store")
-    infos = indicator_infos(store.db, ids)
-    rules = load_rules_file(rules_file) if rules_file else rules_for_region(store.db, region or _only_region(infos))
+    selection = _select_frameworks(store.db, framework_ids, region, year, kinds)
+    infos = indicator_infos(store.db, selection.framework_ids)
+    rules = rules_for_region(store.db, region or _only_region(infos))
     try:
-        return infos, rules, check_results(read_results(results_file), infos)
+        if rules_file:
+            rules = load_rules_file(rules_file, base=rules)  # the file over the region's 办法 values
+    except RulesError as e:
+        raise click.UsageError(str(e)) from e
+    try:
+        return selection, infos, rules, check_results(read_results(results_file), infos)
     except IngestError as e:
         raise click.ClickException(str(e)) from e
 
 
 def _emit_score(
-    report: Any, sheet: Any, explain_name: str | None, as_json: bool, fmt: str, output: Path | None
-) -> None:
+    report: Any, sheet: Any, explain_name: str | None, as_json: bool, fmt: str, output: Path | None,
+    notes: Sequence[str] = (),
+) -> None:  # fmt: skip
     from scoring.explain import explain_unit, find_unit
     from scoring.report_xlsx import render_summary, write_report_xlsx
 
@@ -651,7 +671,7 @@ def _emit_score(
         text = json.dumps(payload, ensure_ascii=False, indent=2)
     elif fmt == "xlsx":
         assert output is not None
-        write_report_xlsx(report, output)
+        write_report_xlsx(report, output, notes=notes)
         click.echo(f"wrote {output}", err=True)
         return
     else:
@@ -673,14 +693,17 @@ def _only_region(infos: Sequence[Any]) -> str | None:
 
 @cli.command(name="template")
 @click.argument("framework_ids", nargs=-1, type=int)
-@click.option("--region", help="Every framework of this county/district (with --year), one copy per notice.")
+@click.option(
+    "--region", help="The assessed units' frameworks of this county/district (with --year), one copy per notice."
+)
 @click.option("--year", type=int, help="The assessment year, with --region.")
 @click.option(
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(["per_unit", "negative_list", "breakdown", "common"]),
-    help="Only frameworks of these kinds (repeatable).",
+    type=click.Choice(ALL_FRAMEWORK_KINDS),
+    help="Only frameworks of these kinds (repeatable). With --region/--year the default is "
+    "per_unit, common and negative_list; breakdown (市考分解) only when asked.",
 )
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help=".xlsx or .csv")
 @db_option
@@ -689,27 +712,27 @@ def template_command(
 ) -> None:
     """Write the results template officials fill in (.xlsx, or .csv UTF-8 with BOM).
 
+    With --region/--year: the assessed units' own tables (per_unit), the common tables of their
+    category and the negative list; the 市考 breakdown (lines per lead unit) only with
+    --kind breakdown or by id. The social-evaluation maxima are the region's rules (kaohe rules).
+
     \b
     Examples:
         kaohe template --region 佳县 --year 2020 -o 考核结果.xlsx
-        kaohe template --region 佳县 --year 2020 --kind per_unit --kind negative_list -o 考核结果.csv
+        kaohe template --region 佳县 --year 2020 --kind breakdown --kind negative_list -o 市考分解结果.csv
         kaohe template 15 16 17 14 -o 考核结果.xlsx
     """
+    from scoring.rules import rules_for_region
     from scoring.template import template_rows, write_template
-    from store.scoring_queries import existing_framework_ids, frameworks_for, indicator_infos
+    from store.scoring_queries import indicator_infos
 
     if output.suffix.lower() not in (".xlsx", ".csv"):
         raise click.UsageError("-o must end in .xlsx or .csv")
     store = _open_store(db)
-    if not framework_ids:
-        if not (region and year):
-            raise click.UsageError("give FRAMEWORK_ID... or --region R --year Y")
-        framework_ids = tuple(frameworks_for(store.db, region, year))
-    ids = existing_framework_ids(store.db, framework_ids)
-    if not ids:
-        raise click.ClickException("no such frameworks in the store")
-    infos = [i for i in indicator_infos(store.db, ids) if not kinds or i.framework_kind in kinds]
-    content = template_rows(infos)
+    selection = _select_frameworks(store.db, framework_ids, region, year, kinds)
+    infos = indicator_infos(store.db, selection.framework_ids)
+    rules = rules_for_region(store.db, region or _only_region(infos))
+    content = template_rows(infos, social_max=rules.social_components, notes=selection.notes())
     write_template(content, output)
     click.echo(
         f"wrote {output}: {len(content.lines)} lines for {len(content.units)} units from "
@@ -717,6 +740,20 @@ def template_command(
     )
     for note in content.notes:
         click.echo(f"  {note}", err=True)
+
+
+def _select_frameworks(
+    db: Any, framework_ids: tuple[int, ...], region: str | None, year: int | None, kinds: tuple[str, ...]
+) -> Any:
+    """The frameworks of `kaohe template` and `kaohe score` (store.scoring_queries.select_frameworks)."""
+    from store.scoring_queries import select_frameworks
+
+    if not framework_ids and not (region and year):
+        raise click.UsageError("give FRAMEWORK_ID... or --region R --year Y")
+    selection = select_frameworks(db, framework_ids, region, year, kinds)
+    if not selection.framework_ids:
+        raise click.ClickException("no such frameworks in the store" + "".join(f"; {n}" for n in selection.notes()))
+    return selection
 
 
 # ---------------------------------------------------------------------------------------------

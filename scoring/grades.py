@@ -106,8 +106,9 @@ def assign_grades(units: list[UnitScore], sheet: ResultsSheet, rules: RuleSet) -
     excellent: dict[str, str] = {}
     for group in groups:
         excellent.update(_allocate_excellent(group, forced, len(categories[group[0].category]), rules))
+    sizes = {unit.unit: len(group) for group in groups for unit in group}
     for unit in units:
-        _settle(unit, forced[unit.unit], excellent.get(unit.unit), rules)
+        _settle(unit, forced[unit.unit], excellent.get(unit.unit), rules, sizes[unit.unit])
 
 
 def rank_units(members: list[UnitScore]) -> None:
@@ -210,10 +211,10 @@ def _allocate_excellent(
     return decided
 
 
-def _settle(unit: UnitScore, forced: tuple, excellent: str | None, rules: RuleSet) -> None:
+def _settle(unit: UnitScore, forced: tuple, excellent: str | None, rules: RuleSet, group_size: int) -> None:
     """The final grade and the step that says which rule decided it."""
     grade, rule, reason = forced
-    quota = f"优秀名额 = {rules.excellent_quota:g} × 类别单位数，{_rounding_word(rules)}"
+    quota = _quota_text(group_size, rules)
     if grade is not None:
         label = f"等次 {grade}：{reason}（{rule}）"
     elif excellent and excellent.startswith("excellent"):
@@ -233,10 +234,24 @@ def _settle(unit: UnitScore, forced: tuple, excellent: str | None, rules: RuleSe
     else:
         grade, rule = "良好", "G15"
         bars = [FLAG_LABELS[f] for f in _barred(unit)]
-        why = f"不得评为优秀（{'、'.join(bars)}，G05–G07）" if bars else "未进入优秀名额"
+        barred = f"不得评为优秀（{'、'.join(bars)}，G05–G07）" if bars else ""
+        if quota_size(group_size, rules) == 0:
+            why = "；".join(filter(None, [f"本类别优秀名额为 0（{quota}），不评优秀", barred]))
+        else:
+            why = barred or f"未进入优秀名额（{quota}）"
         label = f"等次 良好：{why}"
     unit.grade = grade
     unit.steps.append(Step(label=label, rule_id=rule, citation=_grade_citation(rule, rules)))
+
+
+def _quota_text(group_size: int, rules: RuleSet) -> str:
+    """``优秀名额 = 0.3 × 3 = 0.9，向下取整为 0`` (or the whole store's units with quota_scope overall)."""
+    scope = "类别单位数" if rules.quota_scope == "category" else "参评单位数"
+    exact = round(rules.excellent_quota * group_size, 9)
+    return (
+        f"优秀名额 = {rules.excellent_quota:g} × {scope} {group_size} = {exact:g}，"
+        f"{_rounding_word(rules)}为 {quota_size(group_size, rules)}"
+    )
 
 
 def _rounding_word(rules: RuleSet) -> str:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -87,15 +88,17 @@ def _rule_row(rules: RuleSet, field: str, value: object) -> list[object]:
     return [field, shown, citation.rule_id if citation else "", rules.cite(field), citation.note if citation else ""]
 
 
-def write_report_xlsx(report: ScoreReport, path: Path) -> None:
-    """汇总 (rank and grade per category), 明细 (one row per line), 说明 (rules and citations)."""
+def write_report_xlsx(report: ScoreReport, path: Path, notes: Sequence[str] = ()) -> None:
+    """汇总 (rank and grade per category), 明细 (one row per line), 说明 (rules and citations; ``notes``
+    first, e.g. which frameworks were scored: ``FrameworkSelection.notes()``)."""
     book = Workbook()
     summary = book.active
     summary.title = "汇总"
     _fill(summary, SUMMARY_HEADERS, summary_rows(report))
     _fill(book.create_sheet("明细"), DETAIL_HEADERS, detail_rows(report))
     about = book.create_sheet("说明")
-    notes = [
+    rows = [
+        *([note] for note in notes),
         ["总分 = 目标任务得分 × 类别权重 ÷ 100 + 社会评价 + 加分 − 扣分；名次按总分在类别内排列，同分同名次。"],
         ["等次：一票否决、市级以上通报批评、总分低于较差线 → 较差；优秀不超过类别单位数 × 优秀比例。"],
         ["“待定”的等次须人工复核（缺数据、同分争最后的优秀名额等）。"],
@@ -103,12 +106,12 @@ def write_report_xlsx(report: ScoreReport, path: Path) -> None:
         RULE_HEADERS,
         *rule_rows(report.rules),
     ]
-    for row in notes:
+    for row in rows:
         about.append(row)
     about.column_dimensions["A"].width = 32
     for letter, width in zip("BCDE", (18, 12, 36, 60), strict=True):
         about.column_dimensions[letter].width = width
-    for cell in about[5]:
+    for cell in about[len(notes) + 5]:
         cell.font, cell.fill = Font(bold=True), _HEADER_FILL
     book.save(path)
 

@@ -1,5 +1,9 @@
 """The results template officials fill in at year end (``kaohe template``), as .xlsx or .csv.
 
+Which frameworks: ``store.scoring_queries.select_frameworks`` (shared with ``kaohe score``) — by
+region and year only per_unit, common and negative_list ones (the county scores its assessed units
+on their own tables); breakdown and template ones when named by id or kind.
+
 Which rows a template holds (one *line* per indicator and unit, kind ``indicator`` only):
 
 - a ``per_unit`` framework → its assessee;
@@ -105,10 +109,16 @@ def common_categories(title: str | None, group: str | None = None) -> set[UnitCa
 
 
 def template_rows(
-    infos: Sequence[IndicatorInfo], social_max: dict[UnitCategory, SocialComponents] | None = None
+    infos: Sequence[IndicatorInfo],
+    social_max: dict[UnitCategory, SocialComponents] | None = None,
+    notes: Sequence[str] = (),
 ) -> TemplateContent:
-    """The lines, units and reference items of a results template for these indicators."""
-    content = TemplateContent(framework_ids=sorted({i.framework_id for i in infos}))
+    """The lines, units and reference items of a results template for these indicators.
+
+    ``social_max``: each category's social-evaluation maxima (the rules in force,
+    ``RuleSet.social_components``; default 第二十五条). ``notes``: said first in the 说明 sheet
+    (e.g. ``FrameworkSelection.notes()``)."""
+    content = TemplateContent(framework_ids=sorted({i.framework_id for i in infos}), notes=list(notes))
     if social_max:
         content.social_max = dict(social_max)
     units: dict[str, UnitCategory] = {}

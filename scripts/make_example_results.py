@@ -2,9 +2,10 @@
 
     python scripts/make_example_results.py [--samples samples] [--out examples/佳县2020年度考核结果.xlsx]
 
-Ingests the samples into a temporary store, writes the template of every 佳县 2020 framework
-(``kaohe template --region 佳县 --year 2020``), then fills it: the cases are listed in
-examples/README.md and in ``SPECIAL`` below. Run it again after the samples or the template
+Ingests the samples into a temporary store, writes the template ``kaohe template --region 佳县
+--year 2020`` writes (the default selection: the 10 assessed units' own tables and the negative
+list, not the 市考 breakdown), then fills it: the cases are listed in examples/README.md and in
+``SPECIAL`` below. Run it again after the samples or the template
 layout change; the output is the same every time (no randomness, no dates).
 """
 
@@ -27,10 +28,11 @@ SPECIAL: dict[tuple[str, str], dict[str, Any]] = {
     ("店镇", "农业农村工作"): {"completion_pct": 130, "note": "超额完成（130%）"},
     ("县林业局", "完成营造林及种草面积4万亩"): {"actual": 4.8, "note": "实际4.8万亩，完成120%"},
     ("县财政局", "争取财力性补助资金2亿元"): {"actual": 2.7, "note": "实际2.7亿元，完成135%"},
-    ("县人力资源和社会保障局", "城镇登记失业率控制在4.3%以内"): {"actual": 3.9, "note": "越低越好，达标"},
-    ("县交通运输局", "道路交通事故死亡人数不超过2人"): {"actual": 3, "note": "越低越好，未达标（3人）"},
     ("螅镇", "综治维稳扫黑除恶"): {"qualitative_score": 4.5, "note": "定性评分"},
+    ("店镇", "安全生产"): {"routine_pct": 90, "year_end_pct": 80, "note": "现场考核：平时90%，年终实地80%"},
 }
+# Targets counted in whole things: an actual of 0.78 项 makes no sense, so the actual is rounded.
+_WHOLE_UNITS = {"个", "家", "项", "人", "株", "所", "座", "条", "户", "次"}
 DEDUCTIONS = [  # unit, item text start, amount, city_imposed, reason
     ("螅镇", "未完成全面建成小康社会补短板工作年度任务的", None, "否", "补短板任务未完成（按条目分值扣）"),
     ("县财政局", "未完成隐性债务化解任务的", None, "是", "市考因本单位被扣分，加倍扣分"),
@@ -60,14 +62,17 @@ def main() -> None:
 
 def build_template(samples: Path, db_path: Path, out: Path) -> tuple[Any, dict[int, Any]]:
     from ingest.pipeline import ingest_paths
+    from scoring.rules import rules_for_region
     from scoring.template import template_rows, write_template
     from store.db import Store
-    from store.scoring_queries import frameworks_for, indicator_infos
+    from store.scoring_queries import indicator_infos, select_frameworks
 
     store = Store(db_path)
     ingest_paths([samples], store)
-    infos = indicator_infos(store.db, frameworks_for(store.db, "佳县", 2020))
-    content = template_rows(infos)
+    selection = select_frameworks(store.db, region="佳县", year=2020)  # as `kaohe template` selects
+    infos = indicator_infos(store.db, selection.framework_ids)
+    social_max = rules_for_region(store.db, "佳县").social_components
+    content = template_rows(infos, social_max=social_max, notes=selection.notes())
     write_template(content, out)
     return content, {i.id: i for i in infos}
 
@@ -106,7 +111,9 @@ def _ordinary(n: int, info: Any) -> dict[str, Any]:
     numeric = [t for t in info.targets if t["comparator"] != "qualitative"]
     single = len(info.targets) == 1 and numeric and not numeric[0].get("values")
     if single and numeric[0]["comparator"] in (">=", ">") and numeric[0]["value"]:
-        return {"actual": round(numeric[0]["value"] * _HIGHER_FACTORS[n % len(_HIGHER_FACTORS)], 4)}
+        actual = numeric[0]["value"] * _HIGHER_FACTORS[n % len(_HIGHER_FACTORS)]
+        whole = numeric[0].get("unit") in _WHOLE_UNITS
+        return {"actual": max(round(actual), 1) if whole else round(actual, 4)}
     if numeric:
         return {"completion_pct": _PCT_CYCLE[n % len(_PCT_CYCLE)]}
     if info.points:

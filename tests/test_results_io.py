@@ -17,7 +17,7 @@ from scoring.model import IndicatorInfo, LineResult, ResultsSheet
 from scoring.results_io import check_results, read_results
 from scoring.template import template_rows, write_template
 from store.db import Store
-from store.scoring_queries import frameworks_for, indicator_infos
+from store.scoring_queries import indicator_infos, select_frameworks
 
 JIAXIAN_2020 = "佳县2020年度目标责任考核指标.docx"
 
@@ -30,7 +30,7 @@ def _store(tmp_path_factory: pytest.TempPathFactory, names: list[str], label: st
         result = CliRunner().invoke(ingest_command, [str(folder), "--db", str(db), "-s"], catch_exceptions=False)
         assert result.exit_code == 0, result.output
     store = Store(db)
-    return indicator_infos(store.db, frameworks_for(store.db, "佳县", 2020))
+    return indicator_infos(store.db, select_frameworks(store.db, region="佳县", year=2020).framework_ids)
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_round_trip_of_an_empty_template(infos: list[IndicatorInfo], tmp_path: P
     assert sheet.lines[0].row == (2 if suffix == ".xlsx" else 3)  # .csv: the marker line comes first
     assert all(ln.actual is None and ln.completion_pct is None for ln in sheet.lines)
     assert sheet.deductions == sheet.bonuses == sheet.vetoes == sheet.social == []
-    assert len(sheet.units) == 22 and sheet.units[0].category == "town"
+    assert len(sheet.units) == 10 and sheet.units[0].category == "town"
     assert check_results(sheet, infos).errors == []
 
 
@@ -200,9 +200,12 @@ def test_the_committed_example_checks_clean_against_a_fresh_store(infos: list[In
     example = ROOT / "examples" / "佳县2020年度考核结果.xlsx"
     sheet = check_results(read_results(example), infos)
     assert sheet.errors == []
-    assert len(sheet.lines) == 223 and len(sheet.social) == 22
+    assert len(sheet.lines) == 175 and len(sheet.social) == 10  # the 10 assessed units' own tables
     assert {d.unit: (d.amount, d.city_imposed) for d in sheet.deductions} == {"螅镇": (1.5, False),
                                                                               "县财政局": (0.5, True)}  # fmt: skip
     assert [v.unit for v in sheet.vetoes] == ["通镇"] and [b.unit for b in sheet.bonuses] == ["县林业局"]
     pcts = {ln.completion_pct for ln in sheet.lines}
     assert {60, 59.9, 130} <= pcts
+    (onsite,) = [ln for ln in sheet.lines if ln.year_end_pct is not None]
+    assert (onsite.unit, onsite.routine_pct, onsite.year_end_pct) == ("店镇", 90, 80)
+    assert [u.flags for u in sheet.units if u.flags] == [["principal_removed"]]

@@ -16,7 +16,7 @@ from scoring.model import IndicatorInfo
 from scoring.template import common_categories, template_rows, write_template
 from scoring.template_layout import LINE_COLUMNS
 from store.db import Store
-from store.scoring_queries import frameworks_for, indicator_infos
+from store.scoring_queries import DEFAULT_KINDS, frameworks_for, indicator_infos, select_frameworks
 
 JIAXIAN_2020 = "佳县2020年度目标责任考核指标"
 TOWNS = ["螅镇", "坑镇", "店镇", "乌镇", "金明寺镇", "通镇", "王家砭镇"]
@@ -37,6 +37,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def infos(db: Path) -> list[IndicatorInfo]:
+    """The default selection of `kaohe template --region 佳县 --year 2020`: the assessed units' tables."""
+    store = Store(db)
+    return indicator_infos(store.db, select_frameworks(store.db, region="佳县", year=2020).framework_ids)
+
+
+@pytest.fixture(scope="module")
+def all_infos(db: Path) -> list[IndicatorInfo]:
+    """Every framework of the year, the 市考 breakdown included."""
     store = Store(db)
     return indicator_infos(store.db, frameworks_for(store.db, "佳县", 2020))
 
@@ -51,9 +59,36 @@ def test_frameworks_for_keeps_one_copy_per_notice_from_the_docx(db: Path) -> Non
     assert frameworks_for(store.db, "佳县", 2019) == []
 
 
+def test_default_selection_is_the_assessed_units_tables(db: Path) -> None:
+    store = Store(db)
+    everything = frameworks_for(store.db, "佳县", 2020)
+    selection = select_frameworks(store.db, region="佳县", year=2020)
+    assert selection.kinds == list(DEFAULT_KINDS) and selection.by_region
+    # the 12 frameworks less the 市考 breakdown: 1 negative list + 7 towns + 3 departments
+    assert len(selection.framework_ids) == 11 and set(selection.framework_ids) < set(everything)
+    assert [(f.kind, f.title) for f in selection.left_out] == [("breakdown", "2020年度市考核县指标任务分解")]
+    notes = "\n".join(selection.notes())
+    assert "默认只含 per_unit" in notes and "未列入：《2020年度市考核县指标任务分解》" in notes
+    assert "--kind breakdown" in notes
+
+
+def test_breakdown_by_kind_or_by_id(db: Path) -> None:
+    store = Store(db)
+    by_kind = select_frameworks(store.db, region="佳县", year=2020, kinds=["breakdown"])
+    assert len(by_kind.framework_ids) == 1 and len(by_kind.left_out) == 11
+    assert "按 --kind 只含 breakdown" in by_kind.notes()[0]
+    breakdown_id = by_kind.framework_ids[0]
+    named = select_frameworks(store.db, [breakdown_id, 99999])
+    assert named.framework_ids == [breakdown_id] and named.unknown_ids == [99999] and not named.left_out
+    filtered = select_frameworks(store.db, [breakdown_id], kinds=["per_unit"])
+    assert filtered.framework_ids == [] and filtered.left_out[0].id == breakdown_id
+    with pytest.raises(ValueError):
+        select_frameworks(store.db, region="佳县")
+
+
 def test_indicator_infos_carry_framework_and_targets(infos: list[IndicatorInfo]) -> None:
     kinds = {(i.framework_kind, i.kind) for i in infos}
-    assert kinds == {("breakdown", "indicator"), ("negative_list", "deduction"), ("per_unit", "indicator")}
+    assert kinds == {("negative_list", "deduction"), ("per_unit", "indicator")}
     forestry = next(i for i in infos if i.assessee == "县林业局" and i.text.startswith("完成营造林"))
     assert (forestry.region, forestry.year, forestry.points, forestry.lead) == ("佳县", 2020, 10.0, "县林业局")
     assert forestry.targets[0]["value"] == 4.0 and forestry.targets[0]["unit"] == "万亩"
@@ -61,9 +96,10 @@ def test_indicator_infos_carry_framework_and_targets(infos: list[IndicatorInfo])
 
 def test_template_rows_one_line_per_indicator_and_unit(infos: list[IndicatorInfo]) -> None:
     content = template_rows(infos)
-    # 7 towns × 20 + 13 + 12 + 10 department rows + 48 breakdown rows (unit = lead); the 40
-    # negative-list deductions are references, not lines.
-    assert len(content.lines) == 7 * 20 + 13 + 12 + 10 + 48 == 223
+    # 7 towns × 20 + 13 + 12 + 10 department rows; the 40 negative-list deductions are references,
+    # not lines; no breakdown rows (not selected by default).
+    assert len(content.lines) == 7 * 20 + 13 + 12 + 10 == 175
+    assert {ln.framework_kind for ln in content.lines} == {"per_unit"}
     assert len(content.deduction_items) == 40
     assert all(item.points and item.points < 0 for item in content.deduction_items)
     per_unit = {}
@@ -72,7 +108,7 @@ def test_template_rows_one_line_per_indicator_and_unit(infos: list[IndicatorInfo
             per_unit[line.unit] = per_unit.get(line.unit, 0) + 1
     assert per_unit == {**dict.fromkeys(TOWNS, 20), **DEPARTMENTS}
     categories = {u.unit: u.category for u in content.units}
-    assert len(categories) == 22
+    assert list(categories) == [*TOWNS, *DEPARTMENTS]
     assert all(categories[t] == "town" for t in TOWNS) and categories["县财政局"] == "dept"
     keys = [(ln.indicator_id, ln.unit) for ln in content.lines]
     assert len(keys) == len(set(keys))
@@ -80,8 +116,17 @@ def test_template_rows_one_line_per_indicator_and_unit(infos: list[IndicatorInfo
     assert len(labels) == len(set(labels))  # 见专项责任书 rows differ by their names
 
 
-def test_target_text_in_words(infos: list[IndicatorInfo]) -> None:
-    targets = {ln.indicator: ln.target for ln in template_rows(infos).lines}
+def test_breakdown_lines_go_to_the_lead_units(all_infos: list[IndicatorInfo]) -> None:
+    content = template_rows(all_infos)
+    breakdown = [ln for ln in content.lines if ln.framework_kind == "breakdown"]
+    assert len(content.lines) == 175 + 48 and len(breakdown) == 48
+    leads = {ln.unit for ln in breakdown}
+    assert "县人力资源和社会保障局" in leads and "县林业局" in leads  # a lead only, and an assessed unit again
+    assert len(content.units) == 22  # the 10 assessed units and 12 departments that only lead 市考 items
+
+
+def test_target_text_in_words(all_infos: list[IndicatorInfo]) -> None:
+    targets = {ln.indicator: ln.target for ln in template_rows(all_infos).lines}
     assert targets["完成营造林及种草面积4万亩。"] == "营造林及种草面积 ≥ 4 万亩"
     assert targets["城镇登记失业率控制在4.3%以内"] == "城镇登记失业率 ≤ 4.3 %"
     assert targets["生产总值增长7%"] == "生产总值 增长 ≥ 7 %"
@@ -129,13 +174,13 @@ def test_xlsx_layout(infos: list[IndicatorInfo], tmp_path: Path) -> None:
     ]
     lines = book["指标完成情况"]
     assert tuple(c.value for c in lines[1]) == LINE_COLUMNS
-    assert lines.max_row == 1 + 223 and lines.freeze_panes == "A2"
+    assert lines.max_row == 1 + 175 and lines.freeze_panes == "A2"
     assert "完成率" in lines["G1"].comment.text
     assert lines.column_dimensions["C"].width >= 40
     assert book["meta"].sheet_state == "hidden"
     assert book["meta"]["B2"].value == " ".join(str(i) for i in content.framework_ids)
     social = book["社会评价"]
-    assert social.max_row == 1 + 22 and "同级互评≤2" in social["F2"].value
+    assert social.max_row == 1 + 10 and "同级互评≤2" in social["F2"].value
     deductions = book["负面清单扣分"]
     assert deductions["G1"].value == "ref_indicator_id" and deductions["I2"].value < 0
     units = book["单位情况"]
@@ -153,7 +198,7 @@ def test_csv_layout_with_bom_and_section_markers(infos: list[IndicatorInfo], tmp
     assert markers == ["[指标完成情况]", "[负面清单扣分]", "[加分]", "[一票否决]", "[社会评价]", "[单位情况]", "[说明]",
                        "[meta]"]  # fmt: skip
     assert rows[rows.index(["[负面清单扣分]"]) + 1][:5] == ["unit", "indicator_id", "amount", "city_imposed", "reason"]
-    assert len([r for r in rows[2:225] if r and r[0].isdigit()]) == 223
+    assert len([r for r in rows[2:177] if r and r[0].isdigit()]) == 175
 
 
 def test_unknown_extension_is_refused(infos: list[IndicatorInfo], tmp_path: Path) -> None:
@@ -166,12 +211,18 @@ def test_cli_template_end_to_end(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "结果.xlsx"
     result = runner.invoke(cli, ["template", "--region", "佳县", "--year", "2020", "-o", str(out), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert "223 lines for 22 units" in result.output and out.exists()
+    assert "175 lines for 10 units" in result.stdout and "40 negative-list items" in result.stdout
+    assert "未列入：《2020年度市考核县指标任务分解》" in result.stderr and out.exists()
+    about = [c.value for c in load_workbook(out)["说明"]["A"]]
+    assert any("默认只含 per_unit" in (v or "") for v in about)
     out_csv = tmp_path / "结果.csv"
-    args = ["template", "--region", "佳县", "--year", "2020", "--kind", "per_unit", "--kind", "negative_list"]
+    args = ["template", "--region", "佳县", "--year", "2020", "--kind", "breakdown"]
     result = runner.invoke(cli, [*args, "-o", str(out_csv), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert "175 lines for 10 units" in result.output and "40 negative-list items" in result.output
+    assert "48 lines for 14 units from 1 frameworks, 0 negative-list items" in result.stdout
     assert runner.invoke(cli, ["template", "-o", str(out), "--db", str(db)]).exit_code == 2
     assert runner.invoke(cli, ["template", "99999", "-o", str(out), "--db", str(db)]).exit_code == 1
     assert runner.invoke(cli, ["template", "13", "-o", str(tmp_path / "x.txt"), "--db", str(db)]).exit_code == 2
+    breakdown_id = select_frameworks(Store(db).db, region="佳县", year=2020, kinds=["breakdown"]).framework_ids[0]
+    result = runner.invoke(cli, ["template", str(breakdown_id), "-o", str(out_csv), "--db", str(db)])
+    assert result.exit_code == 0 and "48 lines for 14 units" in result.stdout  # by id: no kind filter
