@@ -23,11 +23,12 @@ system-deps:
 	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "not installed: $$missing — the tests that need them will skip. Install them as root to run those tests."; fi
 
-# The main job: ingest samples/ into ./kaohe.db, then ask who owns an indicator and what a unit carries.
+# The main job: ingest samples/ into ./kaohe.db, ask who owns two indicators, score the example results.
 demo: setup system-deps
 	-$(BIN)/kaohe-ingest samples/ --db $(DB)
 	$(BIN)/kaohe owner 营造林面积 --db $(DB)
 	$(BIN)/kaohe owner 全社会固定资产投资 --db $(DB)
+	$(BIN)/kaohe score --region 佳县 --year 2020 --results examples/佳县2020年度考核结果.xlsx --db $(DB)
 
 test: setup system-deps
 	$(BIN)/python -m pytest -q
