@@ -19,6 +19,7 @@ from ingest.errors import IngestError
 from ingest.report import render_table
 from parsers import Cell, Document, Paragraph
 from parsers import parse as parse_file
+from store.copies import KIND_LABELS, RELATION_LABELS, merge_copies
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 DEFAULT_DB = "kaohe.db"
@@ -188,31 +189,9 @@ cli.add_command(ingest_command)
 # -- queries -----------------------------------------------------------------
 
 
-def _same_notice_key(a: Any) -> tuple[Any, ...]:
-    """Answers equal but for their file: the same notice received in several formats."""
-    f = a.framework
-    return (a.indicator, a.points, a.kind, a.lead, tuple(a.cooperating), a.category, f.title, f.region, f.year,
-            f.assessee, a.relation)  # fmt: skip
-
-
 def _merge_copies(answers: Sequence[Any]) -> list[tuple[Any, str]]:
     """One line per answer, with where it was found: ``name.docx|pdf 表1行3`` (page when one file)."""
-    merged: dict[tuple[Any, ...], tuple[Any, list[Any]]] = {}
-    for a in answers:
-        merged.setdefault(_same_notice_key(a), (a, []))[1].append(a.source)
-    return [(a, _cite(sources)) for a, sources in merged.values()]
-
-
-def _cite(sources: list[Any]) -> str:
-    places: dict[tuple[str, int, int], list[Any]] = {}
-    for src in sources:
-        places.setdefault((Path(src.file).stem, src.table, src.row), []).append(src)
-    cites = []
-    for (stem, table, row), same in places.items():
-        suffixes = "|".join(sorted({Path(s.file).suffix.lstrip(".") for s in same}))
-        page = f" 第{same[0].page}页" if len(same) == 1 and same[0].page else ""
-        cites.append(f"{stem}.{suffixes} 表{table + 1}行{row}{page}")
-    return "；".join(cites)
+    return [(m.answer, "；".join(c.short_label for c in m.citations)) for m in merge_copies(answers)]
 
 
 def _answers_table(answers: Sequence[Any], with_relation: bool = False) -> str:
@@ -237,10 +216,6 @@ def _answers_table(answers: Sequence[Any], with_relation: bool = False) -> str:
             row.insert(3, RELATION_LABELS.get(a.relation or "", ""))
         rows.append(row)
     return render_table(headers, rows, max_width=36, clip_last=False)
-
-
-KIND_LABELS = {"indicator": "指标", "deduction": "扣分", "veto": "一票否决", "bonus": "加分"}
-RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessee": "被考核"}
 
 
 @cli.command(name="owner")

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from frameworks.diff import DiffIndicator, FrameworkDiff, diff_indicators
 from frameworks.yearly import RegionDiff, identity, pair_frameworks, pick_copies, side_of
 from ingest.diff_report import Section, framework_label, sections
 from normalize.departments import default_registry
+from store.copies import MergedAnswer, merge_copies
 from store.framework_queries import framework_by_id, framework_indicators, pick_frameworks
 from store.queries import aliases_of, regions
-from store.results import FrameworkSummary, IndicatorAnswer, SourceRef
+from store.results import FrameworkSummary, IndicatorAnswer
 
-KIND_LABELS = {"indicator": "指标", "deduction": "扣分", "veto": "一票否决", "bonus": "加分"}
-RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessee": "被考核"}
 FRAMEWORK_KIND_LABELS = {
     "breakdown": "任务分解",
     "negative_list": "负面清单",
@@ -26,62 +24,6 @@ FRAMEWORK_KIND_LABELS = {
     "per_unit": "单位指标",
     "template": "申报样表",
 }
-
-
-@dataclass
-class Citation:
-    """One place of a notice, in every format it was received in: ``name.docx|pdf 表1行3``."""
-
-    stem: str
-    suffixes: list[str]
-    table: int
-    row: int
-    pages: list[tuple[str, int]]  # (suffix, page) where the format has pages
-
-    @property
-    def label(self) -> str:
-        pages = "".join(f"（{suffix} 第{page}页）" for suffix, page in self.pages)
-        return f"{self.stem}.{'|'.join(self.suffixes)} 表{self.table + 1}行{self.row}{pages}"
-
-
-@dataclass
-class MergedAnswer:
-    answer: IndicatorAnswer
-    citations: list[Citation]
-    framework_ids: list[int]  # every copy's framework
-
-
-def _same_notice_key(a: IndicatorAnswer) -> tuple[Any, ...]:
-    """Answers equal but for their file: the same notice received in several formats (as in cli.py)."""
-    f = a.framework
-    return (a.indicator, a.points, a.kind, a.lead, tuple(a.cooperating), a.category, f.title, f.region, f.year,
-            f.assessee, a.relation)  # fmt: skip
-
-
-def merge_copies(answers: Sequence[IndicatorAnswer]) -> list[MergedAnswer]:
-    """One answer per indicator of a notice, citing every copy."""
-    merged: dict[tuple[Any, ...], tuple[IndicatorAnswer, list[SourceRef], list[int]]] = {}
-    for a in answers:
-        _, sources, ids = merged.setdefault(_same_notice_key(a), (a, [], []))
-        sources.append(a.source)
-        ids.append(a.framework.id)
-    return [MergedAnswer(a, cite(sources), ids) for a, sources, ids in merged.values()]
-
-
-def cite(sources: Sequence[SourceRef]) -> list[Citation]:
-    places: dict[tuple[str, int, int], list[SourceRef]] = {}
-    for src in sources:
-        places.setdefault((Path(src.file).stem, src.table, src.row), []).append(src)
-    return [
-        Citation(
-            stem=stem,
-            suffixes=sorted({Path(s.file).suffix.lstrip(".") for s in same}),
-            table=table,
-            row=row,
-            pages=sorted({(Path(s.file).suffix.lstrip("."), s.page) for s in same if s.page}),
-        )
-        for (stem, table, row), same in places.items()
-    ]
 
 
 # -- departments --------------------------------------------------------------

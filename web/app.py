@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from ingest.report import format_cell
 from store import Store
+from store.copies import KIND_LABELS, RELATION_LABELS
 from store.framework_queries import framework_by_id, framework_indicators
 from store.queries import counts, department, frameworks, mentions, owner
 from store.web_queries import (
@@ -27,7 +28,7 @@ from store.web_queries import (
     run_select,
 )
 from web import answers
-from web.answers import FRAMEWORK_KIND_LABELS, KIND_LABELS, RELATION_LABELS
+from web.answers import FRAMEWORK_KIND_LABELS
 
 log = logging.getLogger(__name__)
 _ERROR_TITLES = {404: "页面不存在", 403: "不允许的操作", 400: "请求有误", 500: "服务器内部错误"}

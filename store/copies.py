@@ -1,0 +1,83 @@
+"""One answer per indicator of a notice, however many copies of it the store holds.
+
+An office often receives the same notice as .docx, .pdf and .doc; each copy is stored (it is
+what someone may cite), but a query answers once and cites every copy. No SQL here: this folds
+the answers the queries return. Used by the command line and the web pages alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from store.results import IndicatorAnswer, SourceRef
+
+KIND_LABELS = {"indicator": "指标", "deduction": "扣分", "veto": "一票否决", "bonus": "加分"}
+RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessee": "被考核"}
+
+
+@dataclass
+class Citation:
+    """One place of a notice, in every format it was received in: ``name.docx|pdf 表1行3``."""
+
+    stem: str
+    suffixes: list[str]
+    table: int
+    row: int
+    pages: list[tuple[str, int]]  # (suffix, page) where the format has pages
+    copies: int  # how many stored files cite this place
+
+    @property
+    def label(self) -> str:
+        """Every format's page: ``name.docx|pdf 表1行3（pdf 第2页）``."""
+        pages = "".join(f"（{suffix} 第{page}页）" for suffix, page in self.pages)
+        return f"{self.stem}.{'|'.join(self.suffixes)} 表{self.table + 1}行{self.row}{pages}"
+
+    @property
+    def short_label(self) -> str:
+        """For a terminal column: the page only when one file is cited, ``name.pdf 表1行3 第2页``."""
+        page = f" 第{self.pages[0][1]}页" if self.copies == 1 and self.pages else ""
+        return f"{self.stem}.{'|'.join(self.suffixes)} 表{self.table + 1}行{self.row}{page}"
+
+
+@dataclass
+class MergedAnswer:
+    answer: IndicatorAnswer
+    citations: list[Citation]
+    framework_ids: list[int]  # every copy's framework
+
+
+def same_notice_key(a: IndicatorAnswer) -> tuple[Any, ...]:
+    """Answers equal but for their file: the same notice received in several formats."""
+    f = a.framework
+    return (a.indicator, a.points, a.kind, a.lead, tuple(a.cooperating), a.category, f.title, f.region, f.year,
+            f.assessee, a.relation)  # fmt: skip
+
+
+def merge_copies(answers: Sequence[IndicatorAnswer]) -> list[MergedAnswer]:
+    """One answer per indicator of a notice, citing every copy, in the order answers first appear."""
+    merged: dict[tuple[Any, ...], tuple[IndicatorAnswer, list[SourceRef], list[int]]] = {}
+    for a in answers:
+        _, sources, ids = merged.setdefault(same_notice_key(a), (a, [], []))
+        sources.append(a.source)
+        ids.append(a.framework.id)
+    return [MergedAnswer(a, cite(sources), ids) for a, sources, ids in merged.values()]
+
+
+def cite(sources: Sequence[SourceRef]) -> list[Citation]:
+    places: dict[tuple[str, int, int], list[SourceRef]] = {}
+    for src in sources:
+        places.setdefault((Path(src.file).stem, src.table, src.row), []).append(src)
+    return [
+        Citation(
+            stem=stem,
+            suffixes=sorted({Path(s.file).suffix.lstrip(".") for s in same}),
+            table=table,
+            row=row,
+            pages=sorted({(Path(s.file).suffix.lstrip("."), s.page) for s in same if s.page}),
+            copies=len(same),
+        )
+        for (stem, table, row), same in places.items()
+    ]
