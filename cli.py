@@ -542,22 +542,37 @@ def watch_command(folder: Path, db: Path, poll: bool, settle: float, log_file: P
 
 # -- score -------------------------------------------------------------------
 
+
 # store.scoring_queries.ALL_KINDS (not imported here: cli imports stay light)
-ALL_FRAMEWORK_KINDS = ["per_unit", "common", "negative_list", "breakdown", "template"]
+def _selection_options(func: F) -> F:
+    """FRAMEWORK_ID... or --region/--year, and --kind: how kaohe template and kaohe score choose frameworks."""
+    from store.scoring_queries import ALL_KINDS
+
+    for option in reversed(
+        [
+            click.argument("framework_ids", nargs=-1, type=int),
+            click.option(
+                "--region",
+                help="The assessed units' frameworks of this county/district (with --year), one copy per notice.",
+            ),
+            click.option("--year", type=int, help="The assessment year, with --region."),
+            click.option(
+                "--kind",
+                "kinds",
+                multiple=True,
+                type=click.Choice(ALL_KINDS),
+                help="Only frameworks of these kinds (repeatable). With --region/--year the default is "
+                "per_unit, common and negative_list; breakdown (市考分解) only when asked.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
 
 
 @cli.command(name="score")
-@click.argument("framework_ids", nargs=-1, type=int)
+@_selection_options
 @click.option("--results", "results_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--region", help="Score the assessed units' frameworks of this county/district (with --year).")
-@click.option("--year", type=int, help="The assessment year, with --region.")
-@click.option(
-    "--kind",
-    "kinds",
-    multiple=True,
-    type=click.Choice(ALL_FRAMEWORK_KINDS),
-    help="Only frameworks of these kinds (repeatable); as in kaohe template.",
-)
 @click.option(
     "--rules",
     "rules_file",
@@ -667,19 +682,7 @@ def _only_region(infos: Sequence[Any]) -> str | None:
 
 
 @cli.command(name="template")
-@click.argument("framework_ids", nargs=-1, type=int)
-@click.option(
-    "--region", help="The assessed units' frameworks of this county/district (with --year), one copy per notice."
-)
-@click.option("--year", type=int, help="The assessment year, with --region.")
-@click.option(
-    "--kind",
-    "kinds",
-    multiple=True,
-    type=click.Choice(ALL_FRAMEWORK_KINDS),
-    help="Only frameworks of these kinds (repeatable). With --region/--year the default is "
-    "per_unit, common and negative_list; breakdown (市考分解) only when asked.",
-)
+@_selection_options
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help=".xlsx or .csv")
 @db_option
 def template_command(
