@@ -7,8 +7,8 @@ from the computation; ``explained_parts`` returns the four parts the total is ma
 
 from __future__ import annotations
 
-from scoring.grades import FLAG_LABELS, REVIEW
-from scoring.model import CATEGORY_LABELS, LineScore, ScoreReport, Step, UnitScore
+from scoring.grades import REVIEW
+from scoring.model import CATEGORY_LABELS, FLAG_LABELS, LineScore, ScoreReport, Step, UnitScore
 
 
 def explained_parts(unit: UnitScore) -> dict[str, float]:

@@ -41,6 +41,27 @@ UnitFlagName = Literal[
 ]
 
 
+# One Chinese label per flag: the results sheet offers them, the score report and --explain show them.
+FLAG_LABELS = {
+    "veto": "一票否决",
+    "criticised_by_city_or_higher": "被市级以上通报批评",
+    "refuses_cooperation": "拒不参加或配合考核",
+    "below_poor_threshold": "总分低于较差线",
+    "last_in_both_components": "目标任务和社会评价均为类别末位",
+    "principal_or_2plus_leaders_sanctioned": "主要负责人或2名以上班子成员受处分",
+    "citywide_last_band_or_last_place": "全市评价末档或末位",
+    "npc_or_cppcc_unsatisfied": "人大/政协评议不满意",
+    "last_in_category_target": "目标任务得分类别末位",
+    "last_in_category_social": "社会评价得分类别末位",
+    "principal_removed": "主要负责人被调整",
+    "citywide_general_band": "全市评价一般档次",
+    "citywide_rank_2nd_or_3rd_from_bottom": "全市评价倒数第2、3位",
+    "city_bonus_share_over_30pct": "市考加分贡献超30%",
+    "rural_revitalisation_excellent": "有效衔接工作优秀",
+    "rank_provisional": "名次为暂定",
+}
+
+
 class Citation(BaseModel):
     """Where one rule value comes from."""
 

@@ -8,9 +8,9 @@ file's line numbers).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
-from scoring.model import CATEGORY_LABELS
+from scoring.model import CATEGORY_LABELS, FLAG_LABELS, UnitFlagName
 
 if TYPE_CHECKING:
     from scoring.model import IndicatorInfo
@@ -74,21 +74,22 @@ CATEGORY_ALIASES: dict[str, str] = {
     "驻县": "resident", "驻县单位": "resident", "垂管": "resident", "中央和省市驻县单位": "resident",
 }  # fmt: skip
 
-FLAG_LABELS: dict[str, str] = {
-    "criticised_by_city_or_higher": "受市级及以上通报批评",
-    "refuses_cooperation": "拒不参加或配合考核",
-    "principal_removed": "主要负责人被调整",
-    "citywide_general_band": "全市考核一般等次",
-    "citywide_rank_2nd_or_3rd_from_bottom": "全市倒数第二或第三",
-    "npc_or_cppcc_unsatisfied": "人大政协评议不满意",
-    "principal_or_2plus_leaders_sanctioned": "主要负责人或两名以上班子成员受处分",
-    "citywide_last_band_or_last_place": "全市末档或末位",
-    "city_bonus_share_over_30pct": "市考加分贡献超30%",
-    "rural_revitalisation_excellent": "巩固衔接工作优秀",
+# The flags an office sets in 单位情况, labelled as the score report labels them.
+SHEET_FLAG_LABELS: dict[str, str] = {flag: FLAG_LABELS[flag] for flag in get_args(UnitFlagName)}
+# Wordings earlier templates offered, still read.
+_FORMER_LABELS = {
+    "受市级及以上通报批评": "criticised_by_city_or_higher",
+    "全市考核一般等次": "citywide_general_band",
+    "全市倒数第二或第三": "citywide_rank_2nd_or_3rd_from_bottom",
+    "人大政协评议不满意": "npc_or_cppcc_unsatisfied",
+    "主要负责人或两名以上班子成员受处分": "principal_or_2plus_leaders_sanctioned",
+    "全市末档或末位": "citywide_last_band_or_last_place",
+    "巩固衔接工作优秀": "rural_revitalisation_excellent",
 }
 FLAG_ALIASES: dict[str, str] = {
-    **{key: key for key in FLAG_LABELS},
-    **{label: key for key, label in FLAG_LABELS.items()},
+    **{key: key for key in SHEET_FLAG_LABELS},
+    **{label: key for key, label in SHEET_FLAG_LABELS.items()},
+    **_FORMER_LABELS,
     "通报批评": "criticised_by_city_or_higher",
     "拒不配合": "refuses_cooperation",
     "不满意": "npc_or_cppcc_unsatisfied",
@@ -137,7 +138,7 @@ def _one_target(target: dict[str, Any]) -> str:
 
 def explanation_lines(content: TemplateContent) -> list[str]:
     """The Chinese 说明 (one paragraph per entry)."""
-    flag_list = "；".join(f"{k}（{v}）" for k, v in FLAG_LABELS.items())
+    flag_list = "；".join(f"{k}（{v}）" for k, v in SHEET_FLAG_LABELS.items())
     lines = [
         "本表由 kaohe template 生成，供年终考核填报结果；kaohe score 读取本表计分。",
         f"本表对应的考核框架编号：{' '.join(map(str, content.framework_ids))}（记录在 meta 中，请勿修改）。",
