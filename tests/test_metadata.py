@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import seed_path
 
+from parsers import txt_parser
 from parsers.document import DocNumber, Document, Metadata, Paragraph, Source, Table
 from parsers.metadata import extract_metadata, parse_date
 
@@ -25,8 +26,7 @@ def from_seed_lines(path: Path) -> Document:
 
 
 def from_txt_backend(path: Path) -> Document:
-    txt_parser = pytest.importorskip("parsers.txt_parser")
-    return txt_parser.parse(path)  # type: ignore[no-any-return]
+    return txt_parser.parse(path)
 
 
 @pytest.fixture(params=[from_seed_lines, from_txt_backend], ids=["lines", "txt"])

@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 from conftest import seed_path
 
-pytest.importorskip("jieba")
-pytest.importorskip("spacy")
-
 from normalize import nlp as unit_nlp
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -311,7 +311,6 @@ def test_truncated_docx_raises_parse_error_naming_the_file(truncated_docx: Path)
 
 def test_truncated_docx_through_parsers_parse(truncated_docx: Path) -> None:
     """Detection rejects the broken ZIP before the backend runs."""
-    pytest.importorskip("parsers.metadata", reason="parsers.parse needs parsers/metadata.py")
     with pytest.raises(ParseError, match=r"truncated or corrupt \.docx") as caught:
         parsers.parse(truncated_docx)
     assert "半截.docx" in str(caught.value)

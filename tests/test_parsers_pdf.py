@@ -16,6 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
 import pytest
 import regex
 from docx import Document as WordDocument
@@ -23,8 +24,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from PIL import Image as image
 
 from ingest.errors import ParseError
+from parsers import docx_parser
 from parsers import parse as parse_any
 from parsers.document import Document, Table
 from parsers.pdf_parser import cid_ratio, is_page_number, parse
@@ -223,7 +226,6 @@ def test_no_spaces_between_han_characters(notice: Document) -> None:
 
 
 def test_same_grid_as_the_word_backend(notice_files: tuple[Path, Path], notice: Document) -> None:
-    docx_parser = pytest.importorskip("parsers.docx_parser")
     from_word = docx_parser.parse(notice_files[0])
 
     def cells(doc: Document) -> list[list[tuple[int, int, int, int, str]]]:
@@ -238,9 +240,6 @@ SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "佳县2020年度�
 
 def test_sample_notice_has_the_grids_of_its_docx() -> None:
     """The committed sample printed by LibreOffice: same tables, spans and texts (spacing aside)."""
-    docx_parser = pytest.importorskip("parsers.docx_parser")
-    if not (SAMPLE.with_suffix(".pdf").exists() and SAMPLE.with_suffix(".docx").exists()):
-        pytest.skip(f"sample {SAMPLE.name} (.pdf and .docx) not found")
 
     def grids(doc: Document) -> list[list[tuple[int, int, int, int, str]]]:
         return [
@@ -330,8 +329,6 @@ def test_pdf_header_then_garbage(tmp_path: Path) -> None:
 
 
 def test_image_only_page_warns_and_other_pages_are_kept(tmp_path: Path) -> None:
-    pdfium = pytest.importorskip("pypdfium2")
-    image = pytest.importorskip("PIL.Image")
     scan = io.BytesIO()
     image.new("RGB", (200, 280), "white").save(scan, format="PDF")
     merged = pdfium.PdfDocument(_text_pdf(b"BT /F1 24 Tf 72 700 Td (Hello kaohe) Tj ET", HELVETICA))
