@@ -175,7 +175,6 @@ class Store:
                 framework_id = self._insert_framework(document_id, framework)
                 _framework_rows(rows, document_id, framework_id, next_indicator_id, framework)
                 next_indicator_id += len(framework.indicators)
-            counts = [(len(f.indicators), sum(1 for i in f.indicators if i.kind == "deduction")) for f in frameworks]
             rows["roster"] += [{"document_id": document_id, **r.model_dump()} for r in roster]
             rows["mentions"] += [
                 {"document_id": document_id, "region": region, **m.model_dump(exclude={"resolved"}),
@@ -191,8 +190,8 @@ class Store:
             status="replaced" if status == "changed" else "added",
             document_id=document_id,
             frameworks=len(frameworks),
-            indicators=sum(c[0] for c in counts),
-            deductions=sum(c[1] for c in counts),
+            indicators=sum(len(f.indicators) for f in frameworks),
+            deductions=sum(1 for f in frameworks for i in f.indicators if i.kind == "deduction"),
             warnings=len(warnings),
         )
 
