@@ -2,8 +2,8 @@
 
 Three layers, applied in this order:
 
-* ``split_units`` turns an owner cell (``县乡村振兴局、财政局等牵头部门``) into mentions; it is pure
-  text work (separators, prefix elision, co-location in parentheses, the open-ended ``等…`` tail).
+* ``split_units`` (``normalize.unit_cells``, re-exported here) turns an owner cell
+  (``县乡村振兴局、财政局等牵头部门``) into mentions: separators, prefix elision, co-location, glued names.
 * ``detect_region`` finds the county/district a document belongs to.
 * ``DepartmentRegistry.resolve`` maps one name to its canonical form **for a region**: exact
   canonical name, then alias (jurisdiction-scoped rows win over general ones), then the region's
@@ -32,7 +32,35 @@ from pathlib import Path
 from typing import Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
+
+from normalize.unit_cells import (
+    SPECIAL_OWNERS,
+    SpecialOwner,
+    UnitList,
+    UnitMention,
+    parse_unit_list,
+    split_colocation,
+    split_units,
+)
+
+__all__ = [
+    "SPECIAL_OWNERS",
+    "AliasRecord",
+    "DepartmentRegistry",
+    "Resolution",
+    "SpecialOwner",
+    "Succession",
+    "UnitList",
+    "UnitMention",
+    "canonical_region",
+    "default_registry",
+    "detect_region",
+    "known_regions",
+    "parse_unit_list",
+    "split_colocation",
+    "split_units",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,41 +70,6 @@ ROSTERS_TSV = DATA_DIR / "rosters.tsv"
 REGIONS_TSV = DATA_DIR / "regions.tsv"
 
 Via = Literal["exact", "alias", "rule", "roster", "unresolved"]
-SpecialOwner = Literal["related_units", "assessee"]
-
-SPECIAL_OWNERS: dict[str, SpecialOwner] = {
-    "相关单位": "related_units",
-    "相关部门": "related_units",
-    "有关单位": "related_units",
-    "有关部门": "related_units",
-    "各相关单位": "related_units",
-    "各相关部门": "related_units",
-    "被考核单位": "assessee",
-    "各被考核单位": "assessee",
-}
-
-
-class UnitMention(BaseModel):
-    """One unit in an owner cell. ``text`` has the elided prefix re-attached and no parenthesis."""
-
-    model_config = ConfigDict(frozen=True)  # shared through parse_unit_list's cache
-
-    text: str
-    as_written: str
-    also_known_as: str | None = None  # co-located name from the parenthesis: 县政府办（信访局） → 县信访局
-    position: int  # 1-based; position 1 leads when several units share a task (DOMAIN §2.6)
-    special: SpecialOwner | None = None  # 相关单位 / 被考核单位: an owner that is not a department
-
-
-class UnitList(BaseModel):
-    """An owner cell split into mentions, plus what its trailing ``等…`` words said."""
-
-    model_config = ConfigDict(frozen=True)  # shared through parse_unit_list's cache
-
-    mentions: tuple[UnitMention, ...]
-    open_ended: bool = False  # the list ended with 等: more units than those named
-    tail: str | None = None  # the stripped trailing words, e.g. 等牵头部门
-    all_lead: bool = False  # 等牵头部门: every listed unit leads, not only the first
 
 
 class Resolution(BaseModel):
@@ -102,118 +95,10 @@ class Succession(BaseModel):
     evidence: str = ""
 
 
-# --- splitting owner cells -------------------------------------------------------------------
-
-_OPEN = "（(【["
-_CLOSE = "）)】]"
-_SEPARATORS = frozenset("、，,;；\n\r\t \u3000")
-_OPEN_TAIL = regex.compile(r"等(?:(?:相关|有关|其他|其它)?(?:牵头|责任|配合)?(?:部门|单位))?$")
 _JUNK = "*＊\"“”'‘’。.:："
-_LEVEL_PREFIX = regex.compile(r"^(?:中共|共青团|团)?(?P<level>县|区|市|旗)(?P<party>委)?")
-_HAS_PREFIX = regex.compile(r"^(?:中共|共青团|团|国家|中国|国网|省|县|区|市|旗)")
-_UNIT_SUFFIX = regex.compile(r"(?:局|办|委|部|中心|段|院|站|所|队|会|社|馆|处|办公室)$")
-_PARTY_ORGANS = regex.compile(r"^(?:组织部|宣传部|统战部|政法委|编办|深改办|巡察办|督查办|史志办|党校|办公室|办)$")
-_COLOCATION = regex.compile(r"^(?P<main>[^（(【\[]+)[（(【\[](?P<inner>[^）)】\]]+)[）)】\]]$")
-_TOWNSHIP = regex.compile(r"[镇乡区]|街道")
 _SPACES = regex.compile(r"\s+")
 _COUNTY_LEVEL = regex.compile(r"^(团)?([区旗])(?!域)")
 _CITY_LEVEL = regex.compile(r"^(团)?([区旗市])(?!域)")
-_ELIDED_MAX_LEN = 6  # 财政局, 政府办, 经办中心: longer chunks (榆佳经济技术开发区…) carry their own name
-
-
-def _raw_chunks(text: str) -> Iterator[str]:
-    """Split on separators outside parentheses."""
-    depth, current = 0, list[str]()
-    for char in text:
-        if char in _OPEN:
-            depth += 1
-        elif char in _CLOSE:
-            depth = max(depth - 1, 0)
-        if depth == 0 and char in _SEPARATORS:
-            if current:
-                yield "".join(current)
-            current = []
-        else:
-            current.append(char)
-    if current:
-        yield "".join(current)
-
-
-def split_colocation(name: str) -> tuple[str, str | None]:
-    """``县政府办（信访局）`` → (``县政府办``, ``信访局``); a name without parenthesis → (name, None)."""
-    match = _COLOCATION.match(name)
-    if not match:
-        return name, None
-    return match["main"], match["inner"]
-
-
-def _prefix_of(name: str) -> str | None:
-    """The jurisdiction prefix a following elided item inherits: ``县`` or ``县委`` (party organs)."""
-    match = _LEVEL_PREFIX.match(name)
-    if not match:
-        return None
-    return match["level"] + ("委" if match["party"] else "")
-
-
-def _needs_prefix(chunk: str) -> bool:
-    return (
-        len(chunk) <= _ELIDED_MAX_LEN
-        and not _HAS_PREFIX.match(chunk)
-        and bool(_UNIT_SUFFIX.search(chunk))
-        and not _TOWNSHIP.search(chunk)
-    )
-
-
-def _attach(chunk: str, prefix: str | None) -> str:
-    if prefix is None or not _needs_prefix(chunk):
-        return chunk
-    if prefix.endswith("委") and not _PARTY_ORGANS.match(chunk):
-        prefix = prefix[:-1]  # 县委办 政府办 → 县政府办
-    return prefix + chunk
-
-
-def _strip_tail(chunks: list[str]) -> str | None:
-    """Remove the trailing 等… words from the last chunk in place; return them."""
-    while chunks:
-        match = _OPEN_TAIL.search(chunks[-1])
-        if not match:
-            return None
-        chunks[-1] = chunks[-1][: match.start()]
-        if not chunks[-1]:
-            chunks.pop()
-        return match.group()
-    return None
-
-
-@functools.lru_cache(maxsize=16384)  # owner cells repeat across rows, tables and notices
-def parse_unit_list(cell_text: str) -> UnitList:
-    """Split an owner cell into unit mentions (DOMAIN §2.6) and record an open-ended ``等…`` tail."""
-    chunks = [chunk.strip(_JUNK) for chunk in _raw_chunks(cell_text)]
-    chunks = [chunk for chunk in chunks if chunk]
-    tail = _strip_tail(chunks)
-    mentions: list[UnitMention] = []
-    prefix: str | None = None
-    for chunk in chunks:
-        position = len(mentions) + 1
-        if chunk in SPECIAL_OWNERS:
-            mentions.append(UnitMention(text=chunk, as_written=chunk, position=position, special=SPECIAL_OWNERS[chunk]))
-            continue
-        main, inner = split_colocation(chunk)
-        text = _attach(main, prefix)
-        prefix = _prefix_of(text) or prefix
-        aka = _attach(inner, _prefix_of(text)) if inner else None
-        mentions.append(UnitMention(text=text, as_written=chunk, also_known_as=aka, position=position))
-    return UnitList(
-        mentions=tuple(mentions),
-        open_ended=tail is not None,
-        tail=tail,
-        all_lead=tail is not None and "牵头" in tail,
-    )
-
-
-def split_units(cell_text: str) -> list[UnitMention]:
-    """The mentions of :func:`parse_unit_list` (use that one to see whether the list was open-ended)."""
-    return list(parse_unit_list(cell_text).mentions)
 
 
 # --- regions ---------------------------------------------------------------------------------
