@@ -8,13 +8,15 @@ from typing import NamedTuple
 import regex
 
 from frameworks.checks import check_framework
-from frameworks.columns import ColumnRoles, assign_roles, header_key, header_texts, is_header_row
+from frameworks.columns import ColumnRoles, header_key, is_header_row, read_columns
 from frameworks.model import Framework, FrameworkKind, Provenance
 from frameworks.roster import RosterEntry
 from frameworks.rows import RowReader, row_cells, total_of
 from frameworks.sections import classify_heading
 from frameworks.units import UnitResolver
+from frameworks.vocabulary import is_header_word
 from normalize.departments import DepartmentRegistry, default_registry, detect_region
+from normalize.points import parse_points_cell
 from parsers.document import Document, Paragraph, Table
 
 log = logging.getLogger(__name__)
@@ -66,22 +68,26 @@ def extract_frameworks(
             if _apply_heading(block.text, context, resolver):
                 current = None
             continue
-        header_rows = _count_header_rows(block)
+        title_rows = _count_title_rows(block)
+        header_rows = _count_header_rows(block, title_rows, resolver)
         if header_rows == 0 and current is not None and block.n_cols == len(current[2].roles):
-            _read_rows(block, table_index, 0, current, document)
+            _read_rows(block, table_index, title_rows, current, document)
             current[0].tables.append(table_index)
             continue
         if header_rows == 0:
             log.debug("table %d has no header row and continues nothing: skipped", table_index)
             continue
-        roles = assign_roles(header_texts(block, header_rows))
+        if title_rows:
+            context.title = _title_row_text(block) or context.title
+        start = title_rows + header_rows
+        roles = read_columns(_below(block, title_rows), header_rows, is_unit=lambda n: resolver.canonical(n)[1])
         if not _is_indicator_table(roles):
             continue
         framework = _new_framework(len(frameworks), roles, context, region, year, table_index)
         reader = RowReader(roles, resolver, framework.assessee, negative=framework.kind == "negative_list")
         current = (framework, reader, roles)
         frameworks.append(framework)
-        _read_rows(block, table_index, header_rows, current, document)
+        _read_rows(block, table_index, start, current, document)
     for framework in frameworks:
         _points_from_categories(framework)
         check_framework(framework, resolver.roster)
@@ -147,19 +153,52 @@ _ASSESSEE_CLASS = regex.compile(r"考核对象|对象类别|单位类别|考核�
 
 
 def _is_indicator_table(roles: ColumnRoles) -> bool:
-    """Indicators need a text column; a table keyed by assessee class (a 办法's weights) is a rule, not a framework."""
-    if roles.first("indicator") is None and roles.first("detail") is None:
+    """Indicators need a column naming them and something said about them (points, units, requirements);
+    a table keyed by assessee class (a 办法's weights) is a rule, not a framework."""
+    item = roles.first("item")
+    if item is None or _ASSESSEE_CLASS.search(header_key(roles.headers[0])):
         return False
-    return not _ASSESSEE_CLASS.search(header_key(roles.headers[0]))
+    about = ("points", "deduction", "responsible", "assigning", "detail", "criteria", "target")
+    return any(role in roles.roles for role in about) or roles.reading[item].score >= 3
 
 
-def _count_header_rows(table: Table) -> int:
+def _count_title_rows(table: Table) -> int:
+    """Leading rows that are one cell across the table (the table's own title row) before its header."""
     count = 0
-    for r in range(min(_MAX_HEADER_ROWS, table.n_rows)):
-        if not is_header_row(row_cells(table, r).texts):
+    for r in range(min(2, table.n_rows - 1)):
+        cells = [c for c in table.rows[r] if c.text.strip()]
+        if len(cells) != 1 or cells[0].colspan < table.n_cols or table.n_cols < 2:
             break
         count += 1
     return count
+
+
+def _title_row_text(table: Table) -> str | None:
+    cells = [c for c in table.rows[0] if c.text.strip()]
+    return header_key(cells[0].text) if cells else None
+
+
+def _below(table: Table, rows: int) -> Table:
+    """The table without its first ``rows`` rows (title rows), rows renumbered from 0."""
+    if rows == 0:
+        return table
+    cells = [c.model_copy(update={"row": c.row - rows}) for cells in table.rows[rows:] for c in cells]
+    return Table.from_cells(cells, page=table.page, row_pages=table.row_pages[rows:])
+
+
+def _count_header_rows(table: Table, start: int, resolver: UnitResolver) -> int:
+    count = 0
+    for r in range(start, min(start + _MAX_HEADER_ROWS, table.n_rows)):
+        texts = row_cells(table, r).texts
+        if not is_header_row(texts) or _names_a_unit(texts, resolver):
+            break
+        count += 1
+    return count
+
+
+def _names_a_unit(texts: list[str], resolver: UnitResolver) -> bool:
+    """A data row that happens to be made of short words (seed 000: ``高质量发展重点指标 | … | 县发改局``)."""
+    return any(t and not is_header_word(t) and resolver.canonical(header_key(t))[1] for t in texts)
 
 
 def _new_framework(
@@ -178,7 +217,9 @@ def _new_framework(
         assessee=context.assessee,
         assessee_as_written=context.assessee_as_written,
         tables=[table_index],
-        columns={h: r for h, r in zip(roles.headers, roles.roles, strict=True) if h},
+        columns={c.header or f"（第{c.col + 1}列）": c.role for c in roles.reading},
+        reading=roles.reading,
+        reading_margin=roles.margin,
     )
 
 
@@ -210,6 +251,9 @@ def _read_rows(
         if total is not False:
             if isinstance(total, float):
                 framework.declared_total = total
+            for col in roles.all("weight"):
+                if (value := parse_points_cell(cells.texts[col])) is not None:
+                    framework.weight_totals[header_key(roles.headers[col])] = value
             continue
         if reader.read_section(cells):
             continue

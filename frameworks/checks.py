@@ -21,9 +21,49 @@ def check_framework(framework: Framework, roster: set[str] | None = None) -> Non
     """
     label = framework.assessee or framework.title or f"framework {framework.seq}"
     scored = [i for i in framework.indicators if i.kind == "indicator"]
-    messages = [*_point_sums(framework, scored), *_missing_points(scored), *_same_indicator_twice(scored)]
+    messages = [*_reading(framework), *_point_sums(framework, scored), *_missing_points(scored)]
+    messages += [*_sub_scores(scored), *_weight_sums(framework, scored), *_same_indicator_twice(scored)]
     messages += _unknown_units(framework, roster)
     framework.warnings.extend(f"{label}{m}" for m in messages)
+
+
+_UNCERTAIN_MARGIN = 0.5  # readings this close to another reading are reported
+_UNIT_ROLES = ("responsible", "assigning", "cooperating")
+
+
+def _reading(framework: Framework) -> list[str]:
+    """What the table does not say, or says ambiguously: no unit column (common indicators are every
+    assessee's own), no points, an uncertain reading."""
+    roles = {c.role for c in framework.reading}
+    out = []
+    if not roles & set(_UNIT_ROLES) and not framework.assessee and framework.kind != "common":
+        out.append("：未识别出责任单位列，本表指标没有牵头单位")
+    if framework.indicators and all(i.points is None for i in framework.indicators):
+        out.append("：本表没有分值")
+    if framework.reading_margin is not None and framework.reading_margin < _UNCERTAIN_MARGIN:
+        item = next((c for c in framework.reading if c.role == "item"), None)
+        where = f"“{item.header or f'第{item.col + 1}列'}”" if item else "指标列"
+        out.append(f"：各列的读法把握不大（以{where}为指标），请用 kaohe parse --explain-table 核对")
+    return out
+
+
+def _sub_scores(scored: list[Indicator]) -> list[str]:
+    """The （N分） parts written in a row's criteria against its points (reported, never corrected)."""
+    return [
+        f" / {i.name or i.text[:20]}：评分标准中的分项合计 {_fmt(sum(i.sub_scores))} 分，分值为 {_fmt(i.points)} 分"
+        for i in scored
+        if len(i.sub_scores) > 1 and i.points is not None and abs(sum(i.sub_scores) - i.points) > 1e-6
+    ]
+
+
+def _weight_sums(framework: Framework, scored: list[Indicator]) -> list[str]:
+    """Each further weighting against its own declared total."""
+    out = []
+    for header, declared in framework.weight_totals.items():
+        listed = sum(i.weights[header] for i in scored if header in i.weights)
+        if abs(listed - declared) > 1e-6:
+            out.append(f"：“{header}”合计为 {_fmt(declared)}，各项相加为 {_fmt(listed)}")
+    return out
 
 
 def _point_sums(framework: Framework, scored: list[Indicator]) -> list[str]:

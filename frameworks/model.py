@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from frameworks.columns import ColumnReading
 from normalize.points import GradedDeduction
 from normalize.targets import Target
 
@@ -32,11 +33,18 @@ class Indicator(BaseModel):
     points_from: Literal["column", "inline", "name", "category"] | None = None
     kind: IndicatorKind = "indicator"
     graded: list[GradedDeduction] = Field(default_factory=list)
+    criteria: str | None = None  # 评分标准: how the row is scored, when the table says so apart
+    sub_scores: list[float] = Field(default_factory=list)  # the （N分） parts inside the criteria
+    weights: dict[str, float] = Field(default_factory=dict)  # further weightings, by column header
+    target_text: str | None = None  # a 目标值 column's cell
+    deadline: str | None = None  # 完成时限
     targets: list[Target] = Field(default_factory=list)
     lead: str | None = None  # canonical name of the first unit named for the row
     lead_as_written: str | None = None
     cooperating: list[str] = Field(default_factory=list)
     cooperating_as_written: list[str] = Field(default_factory=list)
+    assessors: list[str] = Field(default_factory=list)  # units that assess the work another unit carries
+    assessors_as_written: list[str] = Field(default_factory=list)
     unresolved_units: list[str] = Field(default_factory=list)
     role: UnitRole = "responsible"
     inherited: bool = False  # the owner (or category) continues from a row above
@@ -68,6 +76,9 @@ class Framework(BaseModel):
     declared_total: float | None = None
     tables: list[int] = Field(default_factory=list)
     columns: dict[str, str] = Field(default_factory=dict)  # header text -> role, for the record
+    reading: list[ColumnReading] = Field(default_factory=list)  # each column's role with its evidence
+    reading_margin: float | None = None  # how far the reading is ahead of the next best one
+    weight_totals: dict[str, float] = Field(default_factory=dict)  # declared totals of further weightings
     categories: list[Category] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

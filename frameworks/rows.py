@@ -3,6 +3,7 @@
 An empty owner or category cell means the cell above continues: a vertical
 merge (explicit in .docx/.pdf/.html, only visible as emptiness in .txt). Both
 are filled down; an owner that came from above marks the row ``inherited``.
+A filler (``——``, ``/``, ``无``) is not a merge: it says the row has no unit.
 """
 
 from __future__ import annotations
@@ -14,22 +15,35 @@ from pydantic import BaseModel, Field
 
 from frameworks.columns import ColumnRoles, header_key
 from frameworks.model import Category, Indicator, Provenance
-from frameworks.units import UnitResolver
+from frameworks.units import Owners, UnitResolver
 from normalize.points import parse_deduction, parse_points_cell, split_declared_points, split_inline_points
 from normalize.targets import Target, parse_targets
+from normalize.unit_shape import is_filler
 from parsers.document import Table
 
 _TOTAL = regex.compile(r"^(?:合计|总计|总分|合计分值|小计)")
 _VETO = regex.compile(r"一票否决")
 _BONUS = regex.compile(r"加分")
 _DEDUCTION = regex.compile(r"减分|扣分|负面清单")
+_SUB_SCORE = regex.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+# Section ordinals by level: 一、 (1) above （一） (2) above 1. (3).
+_SECTION_LEVELS = (
+    (regex.compile(r"^\s*[一二三四五六七八九十]+\s*[、．.]"), 1),
+    (regex.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]"), 2),
+)
+_NOT_TEXT_ROLES = frozenset({"points", "weight", "deduction", "seq", "remark", "other", "deadline", "measure"})
+# An item cell that only holds its number or an ellipsis: a blank line of a form (1. 2. ……).
+_PLACEHOLDER = regex.compile(r"^(?:\d{1,3}[.、．]?|[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?|[…．.·]{2,})$")
+_CHINESE_SEQ = regex.compile(r"^(?:[一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十]+[)）])$")
+_ORDINAL = regex.compile(r"^\s*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,3}[.、．](?!\d))\s*")
+_BARE_NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
 
 
 class FillState(BaseModel):
     """Values carried down the rows (and across tables that continue a framework)."""
 
     categories: dict[int, str] = Field(default_factory=dict)  # column -> raw cell text
-    units: dict[int, str] = Field(default_factory=dict)  # column -> raw cell text
+    units: dict[int, str] = Field(default_factory=dict)  # column -> raw cell text ("" after a filler)
 
 
 class RowCells(BaseModel):
@@ -74,17 +88,59 @@ class RowReader:
         self.negative = negative
         self.state = FillState()
         self.categories: dict[tuple[str, ...], Category] = {}
-        self.section: str | None = None  # a full-width section row above the table's own categories
+        self.sections: list[tuple[int, str]] = []  # (level, name): section rows above the table's own categories
+
+    # ---------------------------------------------------------------- sections
 
     def read_section(self, cells: RowCells) -> bool:
-        """A row with text in its first cell only (``一、巩固成果，提升工作实效  31``) opens a section."""
-        if not cells.fresh[0] or any(cells.texts[1:]) or len(cells.texts) < 2:
+        """A row that only names a section (``一、巩固成果，提升工作实效  31``) opens a category."""
+        text_col = self._section_text_column(cells)
+        if text_col is None:
             return False
-        name, points = split_declared_points(cells.texts[0], allow_bare_number=True)
-        self.section = name
+        name, points = split_declared_points(cells.texts[text_col], allow_bare_number=True)
+        points_col = self.roles.first("points")
+        if points is None and points_col is not None and points_col != text_col:
+            points = parse_points_cell(cells.texts[points_col])
+        seq = self.roles.first("seq")
+        numbering = f"{cells.texts[seq]}、" if seq is not None and cells.texts[seq] else cells.texts[text_col]
+        level = next((lvl for pattern, lvl in _SECTION_LEVELS if pattern.match(numbering)), 1)
+        self.sections = [(lvl, n) for lvl, n in self.sections if lvl < level] + [(level, name)]
         self.state.categories.clear()
-        self.categories.setdefault((name,), Category(path=[name], declared_points=points))
+        self.state.units.clear()
+        path = tuple(n for _, n in self.sections)
+        self.categories.setdefault(path, Category(path=list(path), declared_points=points))
         return True
+
+    def _section_text_column(self, cells: RowCells) -> int | None:
+        """The column holding a section row's title, or None when the row is not one."""
+        if len(cells.texts) < 2:
+            return None
+        if cells.fresh[0] and not any(cells.texts[1:]):
+            return 0  # one cell across the row
+        roles = self.roles.roles
+        texts = [c for c, t in enumerate(cells.texts) if t and cells.fresh[c] and roles[c] not in _NOT_TEXT_ROLES]
+        if len(texts) != 1 or any(cells.fresh[c] for c in self.roles.all("responsible") + self.roles.all("assigning")):
+            return None
+        col, item = texts[0], self.roles.first("item")
+        seq = self.roles.first("seq")
+        if self.roles.chinese_seq_sections and seq is not None and _CHINESE_SEQ.match(cells.texts[seq]):
+            return col  # 一 | 河湖长制基础工作 | 16 among rows numbered 1, 2, 3
+        text = cells.texts[col]
+        if item is not None and col != item and not cells.texts[item] and roles[col] != "category":
+            return col  # a title in the sequence column above empty item cells
+        ordinal = any(pattern.match(text) for pattern, _ in _SECTION_LEVELS)
+        if ordinal and (col == item or roles[col] == "category") and not self._row_has_body(cells, col):
+            return col
+        return None
+
+    def _row_has_body(self, cells: RowCells, col: int) -> bool:
+        """Any other text cell (detail, criteria, target) filled: the row is an indicator after all."""
+        for c, role in enumerate(self.roles.roles):
+            if c != col and role in ("item", "detail", "criteria", "target") and cells.texts[c]:
+                return True
+        return False
+
+    # ---------------------------------------------------------------- rows
 
     def read(self, cells: RowCells, seq: int, source: Provenance) -> Indicator | None:
         path, consumed = self._category_path(cells)
@@ -94,9 +150,11 @@ class RowReader:
         if not text:
             return None
         indicator = Indicator(seq=seq, category_path=path, name=name, text=text, source=source)
+        self._details(indicator, cells)
         self._points(indicator, cells, name_points)
         self._owners(indicator, cells)
-        indicator.targets = list(_targets_of(indicator.text))
+        targets_from = f"{name or indicator.text}{indicator.target_text}" if indicator.target_text else indicator.text
+        indicator.targets = list(_targets_of(targets_from))
         return indicator
 
     def _category_path(self, cells: RowCells) -> tuple[list[str], int | None]:
@@ -110,12 +168,14 @@ class RowReader:
                 for deeper in cols[depth + 1 :]:
                     self.state.categories.pop(deeper, None)
                 deepest_fresh = col
-        path: list[str] = [self.section] if self.section else []
+        path: list[str] = [name for _, name in self.sections]
         for col in cols:
             raw = self.state.categories.get(col)
-            if not raw:
+            if not raw or is_filler(raw):
                 continue
             name, points = split_declared_points(raw)
+            if not name:
+                continue
             path.append(name)
             key = tuple(path)
             if key not in self.categories:
@@ -124,31 +184,57 @@ class RowReader:
 
     def _texts(self, cells: RowCells, deepest_fresh: int | None) -> tuple[str | None, float | None, str, int | None]:
         """(item name, points written with the name, indicator text, category column used as the text)."""
-        item_col, ind_col = self.roles.first("item"), self.roles.first("indicator")
-        detail_col = self.roles.first("detail")
-        name, name_points = None, None
-        if item_col is not None and cells.texts[item_col]:
-            name, name_points = split_declared_points(cells.texts[item_col])
-        text_col = detail_col if detail_col is not None else ind_col
-        text = cells.texts[text_col] if text_col is not None else ""
-        if not text and name:
-            text, name = name, None
-        if not text and deepest_fresh is not None and deepest_fresh != self.roles.all("category")[0]:
-            # A template row whose indicator column is empty names the item in its sub-category cell.
+        item_col, detail_col = self.roles.first("item"), self.roles.first("detail")
+        item = _cell(cells, item_col)
+        placeholder = bool(_PLACEHOLDER.match(header_key(item)))
+        if placeholder:
+            item = ""
+        name, name_points = split_declared_points(item) if item else (None, None)
+        text = _cell(cells, detail_col) if detail_col is not None else _ORDINAL.sub("", item or "")
+        if detail_col is None:
+            name = None
+        elif not text and name:
+            text, name = _ORDINAL.sub("", item), None
+        categories = self.roles.all("category")
+        fresh_category = deepest_fresh is not None and (
+            deepest_fresh != categories[0] or (placeholder and cells.fresh[deepest_fresh])
+        )
+        if not text and fresh_category:
+            # A template row whose indicator column is empty (or holds only a number to fill in)
+            # names the item in its category cell; the form's further blank lines are no indicators.
+            assert deepest_fresh is not None
             own_name, own_points = split_declared_points(cells.texts[deepest_fresh])
             self.state.categories.pop(deepest_fresh, None)
             return None, own_points, own_name, deepest_fresh
         return name, name_points, text, None
 
+    def _details(self, indicator: Indicator, cells: RowCells) -> None:
+        """Criteria with their （N分） parts, target, deadline and further weightings."""
+        indicator.criteria = _cell(cells, self.roles.first("criteria")) or None
+        indicator.target_text = _cell(cells, self.roles.first("target")) or None
+        indicator.deadline = _cell(cells, self.roles.first("deadline")) or None
+        measure = _cell(cells, self.roles.first("measure"))
+        if indicator.target_text and measure and _BARE_NUMBER.match(indicator.target_text):
+            indicator.target_text += measure  # 0.07 | 万亩 → 0.07万亩
+        for col in self.roles.all("weight"):
+            text = cells.texts[col].rstrip("%％")  # 权重 70%
+            if cells.fresh[col] and (value := parse_points_cell(text)) is not None:
+                indicator.weights[header_key(self.roles.headers[col])] = value
+        if indicator.criteria:
+            indicator.sub_scores = [float(v) for v in _SUB_SCORE.findall(indicator.criteria)]
+
     def _points(self, indicator: Indicator, cells: RowCells, name_points: float | None) -> None:
         points_col, deduction_col = self.roles.first("points"), self.roles.first("deduction")
+        column_value = None
+        if points_col is not None and cells.fresh[points_col]:  # a points cell merged over rows counts once
+            column_value = parse_points_cell(cells.texts[points_col])
         text, inline = split_inline_points(indicator.text)
-        if inline is not None:
-            indicator.text = text
-        if points_col is not None and (value := parse_points_cell(cells.texts[points_col])) is not None:
-            indicator.points, indicator.points_from = value, "column"
+        if column_value is not None:
+            indicator.points, indicator.points_from = column_value, "column"
+            if not indicator.sub_scores and len(parts := _SUB_SCORE.findall(indicator.text)) > 1:
+                indicator.sub_scores = [float(v) for v in parts]  # the text's （N分） are parts of the column's
         elif inline is not None:
-            indicator.points, indicator.points_from = inline, "inline"
+            indicator.text, indicator.points, indicator.points_from = text, inline, "inline"
         elif name_points is not None:
             indicator.points, indicator.points_from = name_points, "name"
         value_cell = cells.texts[deduction_col] if deduction_col is not None else None
@@ -169,30 +255,61 @@ class RowReader:
             indicator.kind = "bonus"
 
     def _owners(self, indicator: Indicator, cells: RowCells) -> None:
-        inherited = False
-        written: list[str] = []
-        for col in self.roles.units:
-            text = cells.texts[col]
-            if text and cells.fresh[col]:
-                self.state.units[col] = text
-            elif self.state.units.get(col):
-                text, inherited = self.state.units[col], True
-            if text:
-                written.append(text)
-                if self.roles.roles[col] == "assigning" and not indicator.lead_as_written:
-                    indicator.role = "assigning"
-        owners = self.units.resolve_cells(written, assessee=self.assessee)
-        cooperating_cols = self.roles.all("cooperating")
-        extra = self.units.resolve_cells([cells.texts[c] for c in cooperating_cols if cells.texts[c]], self.assessee)
+        carrying, carried_over = self._unit_cells(cells, self.roles.all("responsible"))
+        assessing, assessed_over = self._unit_cells(cells, self.roles.all("assigning"))
+        helping, _ = self._unit_cells(cells, self.roles.all("cooperating"))
+        extra = self.units.resolve_cells(helping, self.assessee)
+        if not self.roles.all("responsible") and assessing:
+            # The only unit column assesses the work: its unit is the lead, as the one who sets the task.
+            carrying, carried_over, assessing = assessing, assessed_over, []
+            indicator.role = "assigning"
+        owners = self.units.resolve_cells(carrying, assessee=self.assessee)
+        assessors = self.units.resolve_cells(assessing, assessee=self.assessee)
         if owners.names:
             indicator.lead, indicator.lead_as_written = owners.names[0], owners.written[0]
-            indicator.cooperating = owners.names[1:] + extra.names
-            indicator.cooperating_as_written = owners.written[1:] + extra.written
-            indicator.inherited = inherited
+            indicator.cooperating = owners.names[1:] + [n for n in extra.names if n not in owners.names]
+            indicator.cooperating_as_written = owners.written[1:] + [
+                w for n, w in zip(extra.names, extra.written, strict=True) if n not in owners.names
+            ]
+            indicator.inherited = carried_over
         elif self.assessee:
             indicator.lead = indicator.lead_as_written = self.assessee
+            indicator.role = "responsible"
             indicator.cooperating, indicator.cooperating_as_written = extra.names, extra.written
-        indicator.unresolved_units = owners.unresolved + extra.unresolved
+        else:
+            indicator.role = "responsible"
+        indicator.assessors, indicator.assessors_as_written = _without(assessors, indicator.lead)
+        indicator.unresolved_units = owners.unresolved + extra.unresolved + assessors.unresolved
+
+    def _unit_cells(self, cells: RowCells, cols: list[int]) -> tuple[list[str], bool]:
+        """The unit texts of ``cols`` for this row after filling down; and whether any came from above."""
+        written: list[str] = []
+        inherited = False
+        for col in cols:
+            text = cells.texts[col]
+            if text and cells.fresh[col]:
+                self.state.units[col] = "" if is_filler(text) else text
+                text = self.state.units[col]
+            elif self.state.units.get(col):
+                text, inherited = self.state.units[col], True
+            elif is_filler(text):
+                text = ""
+            if text:
+                written.append(text)
+        return written, inherited and bool(written)
+
+
+def _cell(cells: RowCells, col: int | None) -> str:
+    """A cell's text, fillers read as empty."""
+    if col is None:
+        return ""
+    text = cells.texts[col]
+    return "" if is_filler(text) else text
+
+
+def _without(owners: Owners, lead: str | None) -> tuple[list[str], list[str]]:
+    pairs = [(n, w) for n, w in zip(owners.names, owners.written, strict=True) if n != lead]
+    return [n for n, _ in pairs], [w for _, w in pairs]
 
 
 @functools.lru_cache(maxsize=8192)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from normalize.departments import DepartmentRegistry, split_units
+from normalize.unit_shape import is_filler, is_person_name, is_person_title
 
 
 class Owners(BaseModel):
@@ -30,6 +31,8 @@ class UnitResolver:
         owners = Owners()
         for cell in cells:
             for mention in split_units(cell):
+                if is_person_title(mention.text) or is_person_name(mention.as_written) or is_filler(mention.as_written):
+                    continue  # 牵头单位及主要负责人, 责任领导/责任单位: the person is not a unit
                 if mention.special == "assessee" and assessee:
                     name, resolved = assessee, True
                 elif mention.special:

@@ -96,7 +96,7 @@ def test_seed_000_template_assigning_units() -> None:
     frameworks = extract_frameworks(parse(seed_path("000")))
     template = next(f for f in frameworks if f.title == "镇办2022年度目标任务考核指标设置框架")
     assert template.region == "柞水县"
-    assert set(template.columns.values()) >= {"category", "indicator", "points", "assigning"}
+    assert set(template.columns.values()) >= {"category", "item", "points", "assigning"}
     party = next(i for i in template.indicators if i.text == "基层党组织建设")
     assert (party.points, party.lead, party.role) == (40, "县委组织部", "assigning")
     democracy = next(i for i in template.indicators if i.text == "民主政治建设")
