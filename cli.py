@@ -15,11 +15,13 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel
 
+from frameworks.explain import TableReading, table_readings
+from frameworks.vocabulary import ROLE_LABELS
 from ingest.errors import IngestError
 from ingest.report import render_table
 from parsers import Cell, Document, Paragraph
 from parsers import parse as parse_file
-from store.copies import KIND_LABELS, RELATION_LABELS, merge_copies
+from store.copies import KIND_LABELS, NOT_CARRIED, RELATION_LABELS, merge_copies
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 DEFAULT_DB = "kaohe.db"
@@ -66,19 +68,47 @@ def cli() -> None:
 
 @cli.command(name="parse")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--explain-table", "explain", is_flag=True, help="how each table's columns were read, and why")
 @json_option
-def parse_command(file: Path, as_json: bool) -> None:
+def parse_command(file: Path, explain: bool, as_json: bool) -> None:
     """Print the document model of one notice (no store involved).
+
+    With --explain-table, print instead each assessment table found: the role read for every
+    column (责任单位, 分值, 考核单位…) with the header word and the content that decided it.
 
     \b
     Example:
         kaohe parse samples/佳县2020年度目标责任考核指标.docx --json
+        kaohe parse notice.docx --explain-table
     """
     try:
         document = parse_file(file)
     except IngestError as e:
         raise click.ClickException(str(e)) from e
+    if explain:
+        readings = table_readings(document)
+        if as_json:
+            _emit_json(readings)
+        else:
+            click.echo(render_readings(readings) if readings else "未识别出考核指标表")
+        return
     click.echo(document.model_dump_json(indent=2) if as_json else render_outline(document))
+
+
+def render_readings(readings: Sequence[TableReading]) -> str:
+    parts = []
+    for r in readings:
+        certainty = "" if r.margin is None else f"，领先次优读法 {r.margin:g} 分"
+        parts.append(f"【{r.title or '(无标题)'}】表{'、'.join(str(t + 1) for t in r.tables)}，{r.indicators} 项指标{certainty}")
+        rows = [
+            (c.col + 1, c.header or "(空)", ROLE_LABELS[c.role], f"{c.score:g}",
+             f"{ROLE_LABELS[c.runner_up]} {c.margin:+g}" if c.runner_up and c.margin is not None else "",
+             "；".join(c.evidence))
+            for c in r.columns
+        ]  # fmt: skip
+        parts.append(render_table(["列", "表头", "读作", "得分", "次选", "依据"], rows, max_width=30, clip_last=False))
+        parts.extend(f"  ! {w}" for w in r.warnings)
+    return "\n\n".join(parts)
 
 
 def render_outline(document: Document) -> str:
@@ -152,9 +182,10 @@ def ingest_command(paths: tuple[Path, ...], db: Path, as_json: bool, silent: boo
 
 def _ingest_report(summary: Any, store: Any) -> str:
     rows = [
-        (Path(f.file).name, f.status, f.frameworks, f.indicators, f.deductions, len(f.warnings), f"{f.seconds:.2f}s")
+        (Path(f.file).name, _status_label(f), f.frameworks, f.indicators, f.deductions, len(f.warnings),
+         f"{f.seconds:.2f}s")
         for f in summary.files
-    ]
+    ]  # fmt: skip
     table = render_table(["文件", "状态", "框架", "指标", "扣分项", "警告", "用时"], rows)
     totals = (
         f"{len(summary.files)} files: {summary.count('added', 'replaced')} ingested, "
@@ -165,6 +196,13 @@ def _ingest_report(summary: Any, store: Any) -> str:
         f"{sum(len(f.warnings) for f in summary.files)} warnings in {summary.seconds:.1f}s → {store.path}"
     )
     return "\n".join([table, *_warning_lines(summary), totals])
+
+
+def _status_label(result: Any) -> str:
+    """``added`` alone would hide a notice that gave nothing: say so in the row itself."""
+    if result.status in ("added", "replaced") and result.indicators == 0 and result.frameworks == 0:
+        return f"{result.status}（0 指标）"
+    return str(result.status)
 
 
 def _warning_lines(summary: Any) -> list[str]:
@@ -298,11 +336,13 @@ def dept_command(name: str, year: int | None, fmt: str | None, output: Path | No
         groups.setdefault((f.title, f.region, f.year, f.assessee), []).append(answer)
     for (title, region, year, assessee), items in groups.items():
         unique = [a for a, _ in _merge_copies(items)]
-        carried = [a for a in unique if a.relation != "cooperating"]
+        carried = [a for a in unique if a.relation not in NOT_CARRIED]
+        assessed = sum(1 for a in unique if a.relation == "assessor")
         points = sum(a.points or 0 for a in carried if a.kind == "indicator")
         click.echo(
             f"\n【{title or '(无标题)'}】{region or ''} {year or ''} {assessee or ''} — "
-            f"牵头/承担 {len(carried)} 项 {points:g} 分，配合 {len(unique) - len(carried)} 项"
+            f"牵头/承担 {len(carried)} 项 {points:g} 分，配合 {len(unique) - len(carried) - assessed} 项"
+            + (f"，负责考核 {assessed} 项" if assessed else "")
         )
         click.echo(_answers_table(items, with_relation=True))
     if prose:

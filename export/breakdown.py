@@ -30,7 +30,7 @@ from store import breakdown_queries as queries
 from store.results import FrameworkSummary, IndicatorAnswer
 
 Grouping = Literal["category", "dept", "framework"]
-RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessee": "承担"}
+RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessor": "考核", "assessee": "承担"}
 CARRIED = ("lead", "assessee")
 NO_UNIT = "（未明确责任单位）"
 
@@ -296,7 +296,7 @@ def department_breakdown(db: Database, name: str, year: int | None = None) -> Br
     sections = []
     for framework in chosen:
         mine = [a for a in answers if a.framework.id == framework.id]
-        mine.sort(key=lambda a: a.relation == "cooperating")  # stable: led and assessed rows first
+        mine.sort(key=lambda a: a.relation in ("cooperating", "assessor"))  # stable: carried rows first
         label = framework.title or "(无标题)"
         label = f"{label}（{framework.assessee}）" if framework.assessee else label
         rows = [_row(a, n, points) for n, a in enumerate(mine, start=1)]

@@ -74,6 +74,13 @@ def ingest_file(path: Path, store: Store, registry: DepartmentRegistry) -> FileR
     ]  # fmt: skip
     # A 办法's scoring parameters (threshold, weights, quotas…) are stored for its region: kaohe rules / score.
     rule_values = extract_rule_values(document) if looks_like_rules_document(document) else []
+    if not frameworks and not rule_values:
+        # Said, not silent: a notice with tables kaohe cannot read looks exactly like one without any.
+        tables = len(document.tables)
+        detail = f"{tables} 个表格均未能读作考核指标表" if tables else "文中没有表格"
+        document.warnings.append(
+            ParseWarning(code="no_indicators", message=f"0 项指标：未识别出考核指标表（{detail}）")
+        )
     saved = store.save(document, frameworks, region, find_mentions(document, region), roster_rows, rule_values)
     return FileResult(
         file=str(path),

@@ -15,7 +15,8 @@ from typing import Any
 from store.results import IndicatorAnswer, SourceRef
 
 KIND_LABELS = {"indicator": "指标", "deduction": "扣分", "veto": "一票否决", "bonus": "加分"}
-RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessee": "被考核"}
+RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessor": "考核", "assessee": "被考核"}
+NOT_CARRIED = ("cooperating", "assessor")  # relations whose points are not the unit's own
 
 
 @dataclass

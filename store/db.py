@@ -89,6 +89,12 @@ def _indicator_row(indicator_id: int, document_id: int, framework_id: int, ind: 
         "cooperating": _json(ind.cooperating),
         "cooperating_as_written": _json(ind.cooperating_as_written),
         "inherited": int(ind.inherited),
+        "criteria": ind.criteria,
+        "sub_scores": _json(ind.sub_scores) if ind.sub_scores else None,
+        "weights": _json(ind.weights) if ind.weights else None,
+        "target_text": ind.target_text,
+        "deadline": ind.deadline,
+        "assessors": _json(ind.assessors) if ind.assessors else None,
         "file": ind.source.file,
         "page": ind.source.page,
         "table_index": ind.source.table,
@@ -101,6 +107,7 @@ def _responsibilities(indicator_id: int, framework: Framework, ind: Indicator) -
     base = {"indicator_id": indicator_id, "role": ind.role, "region": framework.region}
     owners = [(ind.lead, ind.lead_as_written, "lead")] if ind.lead else []
     owners += [(n, w, "cooperating") for n, w in zip(ind.cooperating, ind.cooperating_as_written, strict=False)]
+    owners += [(n, w, "assessor") for n, w in zip(ind.assessors, ind.assessors_as_written, strict=False)]
     rows = [
         {**base, "unit": name, "unit_as_written": written, "position": position, "relation": relation,
          "inherited": int(ind.inherited)}
@@ -276,6 +283,9 @@ class Store:
                     "declared_total": framework.declared_total,
                     "tables": _json(framework.tables),
                     "columns": _json(framework.columns),
+                    "reading": _json([c.model_dump() for c in framework.reading]),
+                    "reading_margin": framework.reading_margin,
+                    "weight_totals": _json(framework.weight_totals),
                 }
             )
             .last_pk

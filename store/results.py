@@ -32,13 +32,18 @@ class IndicatorAnswer(BaseModel):
     lead_as_written: str | None
     role: str
     cooperating: list[str] = Field(default_factory=list)
+    assessors: list[str] = Field(default_factory=list)  # units that assess the work (考核单位), when another carries it
     inherited: bool
     category: str | None
     category_path: list[str] = Field(default_factory=list)
     targets: list[dict[str, object]] = Field(default_factory=list)
+    criteria: str | None = None  # 评分标准
+    sub_scores: list[float] = Field(default_factory=list)
+    weights: dict[str, float] = Field(default_factory=dict)  # further weightings by column header
+    deadline: str | None = None
     framework: FrameworkRef
     source: SourceRef
-    relation: str | None = None  # in a department view: lead, cooperating or assessee
+    relation: str | None = None  # in a department view: lead, cooperating, assessor or assessee
     match: str | None = None  # substring or fuzzy
 
 

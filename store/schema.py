@@ -192,3 +192,13 @@ def m005_rule_values(db: Database) -> None:
     )
     db["rule_values"].create_index(["region"])
     db["rule_values"].create_index(["document_id"])
+
+
+@migrations()
+def m006_column_reading(db: Database) -> None:
+    """Issue 12: what each column was read as (and why), assessors, criteria with sub-scores, further weightings."""
+    db["frameworks"].add_column("reading", str)  # JSON: [{col, header, role, score, runner_up, margin, evidence}]
+    db["frameworks"].add_column("reading_margin", float)
+    db["frameworks"].add_column("weight_totals", str)  # JSON: {header: declared total}
+    for column in ("criteria", "sub_scores", "weights", "target_text", "deadline", "assessors"):
+        db["indicators"].add_column(column, str)

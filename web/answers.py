@@ -50,6 +50,7 @@ class FrameworkGroup:
     carried: int = 0
     points: float = 0.0
     cooperating: int = 0
+    assessing: int = 0  # rows the unit assesses (考核单位) while another carries them
 
 
 def group_by_framework(answers: Sequence[IndicatorAnswer]) -> list[FrameworkGroup]:
@@ -61,7 +62,9 @@ def group_by_framework(answers: Sequence[IndicatorAnswer]) -> list[FrameworkGrou
         key = (f.title, f.region, f.year, f.assessee)
         group = groups.setdefault(key, FrameworkGroup(*key, framework_id=min(m.framework_ids), items=[]))
         group.items.append(m)
-        if m.answer.relation == "cooperating":
+        if m.answer.relation == "assessor":
+            group.assessing += 1
+        elif m.answer.relation == "cooperating":
             group.cooperating += 1
         else:
             group.carried += 1
