@@ -99,7 +99,8 @@ def render_readings(readings: Sequence[TableReading]) -> str:
     parts = []
     for r in readings:
         certainty = "" if r.margin is None else f"，领先次优读法 {r.margin:g} 分"
-        parts.append(f"【{r.title or '(无标题)'}】表{'、'.join(str(t + 1) for t in r.tables)}，{r.indicators} 项指标{certainty}")
+        tables = "、".join(str(t + 1) for t in r.tables)
+        parts.append(f"【{r.title or '(无标题)'}】表{tables}，{r.indicators} 项指标{certainty}")
         rows = [
             (c.col + 1, c.header or "(空)", ROLE_LABELS[c.role], f"{c.score:g}",
              f"{ROLE_LABELS[c.runner_up]} {c.margin:+g}" if c.runner_up and c.margin is not None else "",
@@ -233,19 +234,25 @@ def _merge_copies(answers: Sequence[Any]) -> list[tuple[Any, str]]:
 
 
 def _answers_table(answers: Sequence[Any], with_relation: bool = False) -> str:
-    headers = ["指标", "分值", "类型", "牵头单位", "配合单位", "类别", "框架", "来源"]
+    merged = _merge_copies(answers)
+    with_assessors = any(a.assessors for a, _ in merged)
+    assessor_header = ["考核单位"] if with_assessors else []
+    headers = ["指标", "分值", "类型", "牵头单位", "配合单位", *assessor_header, "类别", "框架", "来源"]
     if with_relation:
         headers.insert(3, "关系")
     rows = []
-    for a, where in _merge_copies(answers):
+    for a, where in merged:
         framework = " ".join(filter(None, [a.framework.region, str(a.framework.year or ""), a.framework.assessee]))
         lead = a.lead + ("（承上）" if a.inherited else "") if a.lead else ""
+        # The indicator's own name first when the table gives it apart from its requirement text.
+        text = f"{a.name}：{a.indicator}" if a.name and a.name not in a.indicator else a.indicator
         row = [
-            a.indicator,
+            text,
             a.points,
             KIND_LABELS.get(a.kind, a.kind),
             lead,
             a.cooperating,
+            *([a.assessors] if with_assessors else []),
             a.category,
             framework,
             where,

@@ -255,11 +255,12 @@ def _read_rows(
                 if (value := parse_points_cell(cells.texts[col])) is not None:
                     framework.weight_totals[header_key(roles.headers[col])] = value
             continue
-        if reader.read_section(cells):
+        section_row = reader.read_section(cells)
+        if section_row and not reader.section_body(cells):
             continue
         page = table.row_pages[r] if r < len(table.row_pages) else table.page
         source = Provenance(file=document.source.path, page=page, table=table_index, row=r)
-        indicator = reader.read(cells, len(framework.indicators), source)
+        indicator = reader.read(cells, len(framework.indicators), source, section_row=section_row)
         if indicator is not None:
             framework.indicators.append(indicator)
     framework.categories = list(reader.categories.values())

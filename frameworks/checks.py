@@ -36,7 +36,7 @@ def _reading(framework: Framework) -> list[str]:
     assessee's own), no points, an uncertain reading."""
     roles = {c.role for c in framework.reading}
     out = []
-    if not roles & set(_UNIT_ROLES) and not framework.assessee and framework.kind != "common":
+    if not roles & set(_UNIT_ROLES) and not framework.assessee and "共性" not in (framework.title or ""):
         out.append("：未识别出责任单位列，本表指标没有牵头单位")
     if framework.indicators and all(i.points is None for i in framework.indicators):
         out.append("：本表没有分值")

@@ -146,6 +146,9 @@ def _score_table(headers: list[str], profiles: list[ColumnProfile], declared: fl
             c = content.get(role)
             evidence = ([f"表头“{word}”"] if word else []) + (c.evidence if c else [])
             column[role] = (h_score + (c.score if c else 0.0), evidence)
+        # A further weighting is a points column by its header too; numbers alone are targets as often.
+        if header_score(header, "points")[0] <= 0:
+            column["weight"] = (column["weight"][0] - 3.0, [*column["weight"][1], "表头不是分值或权重"])
         # An empty header right of a text column continues it (seed 000 附件3: 考核内容 spans two columns).
         if not header_key(header):
             column["category"] = (column["category"][0] + 1.0, [*column["category"][1], "表头为空"])

@@ -168,6 +168,9 @@ def _numeric_evidence(p: ColumnProfile, add: Callable[[Role, float, str], None],
         add("seq", 5, f"{why}，依次递增")
         add("points", -3, "依次递增的序号")
         return
+    if max(abs(v) for v in p.numbers) > 1000:  # 31000 元, 7000 亿元: a target value, not points
+        add("points", -4, f"数值达 {max(p.numbers):g}，不像分值")
+        add("weight", -4, "")
     negatives = sum(1 for v in p.numbers if v < 0)
     total = sum(p.numbers)
     if negatives * 2 > len(p.numbers):

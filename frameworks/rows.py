@@ -25,7 +25,8 @@ _TOTAL = regex.compile(r"^(?:合计|总计|总分|合计分值|小计)")
 _VETO = regex.compile(r"一票否决")
 _BONUS = regex.compile(r"加分")
 _DEDUCTION = regex.compile(r"减分|扣分|负面清单")
-_SUB_SCORE = regex.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+# （5分）, （10分 ）, and the points that open a bracket: （3分，少一次扣1分）.
+_SUB_SCORE = regex.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*(?:[)）]|[，,；;])")
 # Section ordinals by level: 一、 (1) above （一） (2) above 1. (3).
 _SECTION_LEVELS = (
     (regex.compile(r"^\s*[一二三四五六七八九十]+\s*[、．.]"), 1),
@@ -35,7 +36,12 @@ _NOT_TEXT_ROLES = frozenset({"points", "weight", "deduction", "seq", "remark", "
 # An item cell that only holds its number or an ellipsis: a blank line of a form (1. 2. ……).
 _PLACEHOLDER = regex.compile(r"^(?:\d{1,3}[.、．]?|[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?|[…．.·]{2,})$")
 _CHINESE_SEQ = regex.compile(r"^(?:[一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十]+[)）])$")
-_ORDINAL = regex.compile(r"^\s*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,3}[.、．](?!\d))\s*")
+_ORDINAL = regex.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,3}[.、．](?!\d))\s*"
+)
+_SEQ_ONLY = regex.compile(r"^[（(]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）、.．]?$")
+# What a section title says about itself: （2项）, （权重占50%）, （共3项）.
+_SECTION_NOTE = regex.compile(r"\s*[（(]\s*(?:共?\s*\d+\s*[项个]|权重[^)）]*|占\s*\d+(?:\.\d+)?\s*%)\s*[)）]\s*$")
 _BARE_NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
 
 
@@ -49,17 +55,21 @@ class FillState(BaseModel):
 class RowCells(BaseModel):
     texts: list[str]
     fresh: list[bool]  # the cell starts in this row and is non-empty
+    covered_left: list[bool] = Field(default_factory=list)  # the position is covered by a cell to its left
+    spans: list[int] = Field(default_factory=list)  # columns the cell starting at this position covers
 
 
 def row_cells(table: Table, row: int) -> RowCells:
     """The row's texts by column: a vertical merge repeats its text down, a horizontal one only at its origin."""
-    texts, fresh = [], []
+    texts, fresh, covered_left, spans = [], [], [], []
     for col in range(table.n_cols):
         cell = table.cell_at(row, col)
         text = cell.text.strip() if cell is not None and cell.col == col else ""
         texts.append(text)
         fresh.append(cell is not None and cell.row == row and bool(text))
-    return RowCells(texts=texts, fresh=fresh)
+        covered_left.append(cell is not None and cell.col < col)
+        spans.append(cell.colspan if cell is not None and cell.col == col else 0)
+    return RowCells(texts=texts, fresh=fresh, covered_left=covered_left, spans=spans)
 
 
 def total_of(cells: RowCells, roles: ColumnRoles) -> float | bool | None:
@@ -89,6 +99,7 @@ class RowReader:
         self.state = FillState()
         self.categories: dict[tuple[str, ...], Category] = {}
         self.sections: list[tuple[int, str]] = []  # (level, name): section rows above the table's own categories
+        self.section_column: int | None = None  # where the last section row had its title
 
     # ---------------------------------------------------------------- sections
 
@@ -97,7 +108,10 @@ class RowReader:
         text_col = self._section_text_column(cells)
         if text_col is None:
             return False
+        self.section_column = text_col
         name, points = split_declared_points(cells.texts[text_col], allow_bare_number=True)
+        while _SECTION_NOTE.search(name):
+            name = _SECTION_NOTE.sub("", name)
         points_col = self.roles.first("points")
         if points is None and points_col is not None and points_col != text_col:
             points = parse_points_cell(cells.texts[points_col])
@@ -118,13 +132,21 @@ class RowReader:
         if cells.fresh[0] and not any(cells.texts[1:]):
             return 0  # one cell across the row
         roles = self.roles.roles
-        texts = [c for c, t in enumerate(cells.texts) if t and cells.fresh[c] and roles[c] not in _NOT_TEXT_ROLES]
-        if len(texts) != 1 or any(cells.fresh[c] for c in self.roles.all("responsible") + self.roles.all("assigning")):
+        texts = [
+            c
+            for c, t in enumerate(cells.texts)
+            if t
+            and cells.fresh[c]
+            and (roles[c] not in _NOT_TEXT_ROLES or (roles[c] == "seq" and not _SEQ_ONLY.match(t)))
+        ]
+        if not texts or any(cells.fresh[c] for c in self.roles.all("responsible") + self.roles.all("assigning")):
             return None
-        col, item = texts[0], self.roles.first("item")
         seq = self.roles.first("seq")
         if self.roles.chinese_seq_sections and seq is not None and _CHINESE_SEQ.match(cells.texts[seq]):
-            return col  # 一 | 河湖长制基础工作 | 16 among rows numbered 1, 2, 3
+            return texts[0]  # 一 | 河湖长制基础工作 | 16 among rows numbered 1, 2, 3
+        if len(texts) != 1:
+            return None
+        col, item = texts[0], self.roles.first("item")
         text = cells.texts[col]
         if item is not None and col != item and not cells.texts[item] and roles[col] != "category":
             return col  # a title in the sequence column above empty item cells
@@ -132,6 +154,14 @@ class RowReader:
         if ordinal and (col == item or roles[col] == "category") and not self._row_has_body(cells, col):
             return col
         return None
+
+    def section_body(self, cells: RowCells) -> bool:
+        """A section row that also states an indicator of its own (``三、综合奖扣分项目 | 上级评比情况 | …``)."""
+        item, detail = self.roles.first("item"), self.roles.first("detail")
+        return any(
+            c is not None and c != self.section_column and cells.fresh[c] and not _is_title_span(cells, c)
+            for c in (item, detail)
+        )
 
     def _row_has_body(self, cells: RowCells, col: int) -> bool:
         """Any other text cell (detail, criteria, target) filled: the row is an indicator after all."""
@@ -142,11 +172,19 @@ class RowReader:
 
     # ---------------------------------------------------------------- rows
 
-    def read(self, cells: RowCells, seq: int, source: Provenance) -> Indicator | None:
-        path, consumed = self._category_path(cells)
+    def read(self, cells: RowCells, seq: int, source: Provenance, *, section_row: bool = False) -> Indicator | None:
+        """The row's indicator; ``section_row``: the row also opened a section (its left cells are the title)."""
+        row_name = None if section_row else self._row_name(cells)
+        if section_row:
+            path, consumed = [name for _, name in self.sections], None
+        else:
+            path, consumed = self._category_path(cells, skip=row_name[0] if row_name else None)
         name, name_points, text, from_category = self._texts(cells, consumed)
         if from_category is not None:
             path = path[:-1]
+        if row_name is not None:
+            name, name_points = split_declared_points(row_name[1])
+            text = text or name
         if not text:
             return None
         indicator = Indicator(seq=seq, category_path=path, name=name, text=text, source=source)
@@ -157,9 +195,18 @@ class RowReader:
         indicator.targets = list(_targets_of(targets_from))
         return indicator
 
-    def _category_path(self, cells: RowCells) -> tuple[list[str], int | None]:
+    def _row_name(self, cells: RowCells) -> tuple[int, str] | None:
+        """A category cell spread over the unit column names its row, not a group: the rows common to
+        every unit (``组织领导`` across 考核项目) in a table whose other rows name a unit there."""
+        units = self.roles.all("responsible") + self.roles.all("assigning")
+        for col in self.roles.all("category"):
+            if cells.fresh[col] and any(col < u < col + cells.spans[col] for u in units):
+                return col, cells.texts[col]
+        return None
+
+    def _category_path(self, cells: RowCells, skip: int | None = None) -> tuple[list[str], int | None]:
         """The category names for this row, after filling down; and the deepest fresh category column."""
-        cols = self.roles.all("category")
+        cols = [c for c in self.roles.all("category") if c != skip]
         deepest_fresh = None
         for depth, col in enumerate(cols):
             text = cells.texts[col]
@@ -190,7 +237,7 @@ class RowReader:
         if placeholder:
             item = ""
         name, name_points = split_declared_points(item) if item else (None, None)
-        text = _cell(cells, detail_col) if detail_col is not None else _ORDINAL.sub("", item or "")
+        text = _cell(cells, detail_col) if detail_col is not None else _ORDINAL.sub("", item or "").rstrip("*＊※")
         if detail_col is None:
             name = None
         elif not text and name:
@@ -287,7 +334,9 @@ class RowReader:
         inherited = False
         for col in cols:
             text = cells.texts[col]
-            if text and cells.fresh[col]:
+            if cells.covered_left[col]:
+                text = self.state.units[col] = ""  # spanned by a cell to the left: this row names no unit here
+            elif text and cells.fresh[col]:
                 self.state.units[col] = "" if is_filler(text) else text
                 text = self.state.units[col]
             elif self.state.units.get(col):
@@ -297,6 +346,11 @@ class RowReader:
             if text:
                 written.append(text)
         return written, inherited and bool(written)
+
+
+def _is_title_span(cells: RowCells, col: int) -> bool:
+    """The cell at ``col`` is the section title itself, spread over the row from the left."""
+    return any(cells.spans[c] > col - c for c in range(col) if cells.fresh[c])
 
 
 def _cell(cells: RowCells, col: int | None) -> str:

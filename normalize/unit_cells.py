@@ -122,7 +122,13 @@ def _needs_prefix(chunk: str) -> bool:
         return False
     if len(chunk) <= _ELIDED_MAX_LEN:
         return not _TOWNSHIP.search(chunk)
-    return len(chunk) <= _ELIDED_BODY_MAX_LEN and bool(_BODY_ENDING.search(chunk)) and not _PLACE_LIKE.search(chunk)
+    # A longer chunk is a body's full name (工业和信息化委) unless it names a place of its own (副中心区协调办).
+    return (
+        len(chunk) <= _ELIDED_BODY_MAX_LEN
+        and bool(_BODY_ENDING.search(chunk))
+        and not _PLACE_LIKE.search(chunk)
+        and not regex.search(r"[区县市旗州]", chunk)
+    )
 
 
 def _unglue(chunk: str) -> list[str]:
