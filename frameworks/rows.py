@@ -16,7 +16,13 @@ from pydantic import BaseModel, Field
 from frameworks.columns import ColumnRoles, header_key
 from frameworks.model import Category, Indicator, Provenance
 from frameworks.units import Owners, UnitResolver
-from normalize.points import parse_deduction, parse_points_cell, split_declared_points, split_inline_points
+from normalize.points import (
+    parse_deduction,
+    parse_points_cell,
+    split_declared_points,
+    split_inline_points,
+    strip_ordinal,
+)
 from normalize.targets import Target, parse_targets
 from normalize.unit_shape import is_filler
 from parsers.document import Table
@@ -36,9 +42,6 @@ _NOT_TEXT_ROLES = frozenset({"points", "weight", "deduction", "seq", "remark", "
 # An item cell that only holds its number or an ellipsis: a blank line of a form (1. 2. ……).
 _PLACEHOLDER = regex.compile(r"^(?:\d{1,3}[.、．]?|[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?|[…．.·]{2,})$")
 _CHINESE_SEQ = regex.compile(r"^(?:[一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十]+[)）])$")
-_ORDINAL = regex.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,3}[.、．](?!\d))\s*"
-)
 _SEQ_ONLY = regex.compile(r"^[（(]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）、.．]?$")
 # What a section title says about itself: （2项）, （权重占50%）, （共3项）.
 _SECTION_NOTE = regex.compile(r"\s*[（(]\s*(?:共?\s*\d+\s*[项个]|权重[^)）]*|占\s*\d+(?:\.\d+)?\s*%)\s*[)）]\s*$")
@@ -237,11 +240,11 @@ class RowReader:
         if placeholder:
             item = ""
         name, name_points = split_declared_points(item) if item else (None, None)
-        text = _cell(cells, detail_col) if detail_col is not None else _ORDINAL.sub("", item or "").rstrip("*＊※")
+        text = _cell(cells, detail_col) if detail_col is not None else strip_ordinal(item or "").rstrip("*＊※")
         if detail_col is None:
             name = None
         elif not text and name:
-            text, name = _ORDINAL.sub("", item), None
+            text, name = strip_ordinal(item), None
         categories = self.roles.all("category")
         fresh_category = deepest_fresh is not None and (
             deepest_fresh != categories[0] or (placeholder and cells.fresh[deepest_fresh])

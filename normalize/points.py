@@ -55,6 +55,11 @@ class Deduction(BaseModel):
     text: str
 
 
+def strip_ordinal(text: str) -> str:
+    """``1.责任型机关创建`` → ``责任型机关创建``; ``（二）…``, ``三、…`` likewise; ``1.5万亩`` is kept."""
+    return _ORDINAL.sub("", text.lstrip())
+
+
 def split_inline_points(text: str) -> tuple[str, float | None]:
     """``生产总值增长7%（2分）`` → (``生产总值增长7%``, 2.0).
 
