@@ -6,7 +6,9 @@ GBK-only characters such as 镕 or 堃. The notice is looked for in an article
 container (``<article>``, ``TRS_Editor``, ``Custom_UnionStyle``, ``zoom``, …);
 navigation, share bars and footers are left out. Tables keep their merged cells
 as spans on a proper grid; tables that only lay out the page are walked through
-like ``<div>``s.
+like ``<div>``s. A table's ``<caption>`` becomes a paragraph right before the table, as a
+heading above it (``<h1>``–``<h6>``, a bold or centred ``<p>``) does anyway: that is where
+table understanding looks for a table's title, whatever the format.
 
 Text is collapsed as a browser shows it: a whitespace run is one space, except
 that a run containing a newline (a wrap of the HTML source) joins the Chinese
@@ -243,6 +245,8 @@ class _Collector:
         return False
 
     def _table(self, tag: Tag) -> None:
+        for caption in tag.find_all("caption", recursive=False):
+            self.visit(caption)  # the table's title, as a paragraph right before it
         rows = table_rows(tag)
         if is_layout_table(tag, rows):
             for cells in rows:

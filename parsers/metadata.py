@@ -11,6 +11,12 @@ joint 发文机关标志 or the 版记), as a list of non-empty lines in reading
   the 发文机关署名; the 附件说明 sits just above the signature.
 * tail zone: the lines after the 成文日期: 抄送 and the 印发 line (版记).
 
+Web copies: lines of site chrome (breadcrumbs, bylines, info boxes, page actions, the site's
+name beside them; ``parsers.web_page``) are left out before anything is read, so none becomes or
+joins the title; a short page heading above a ``关于`` title and an ``附件2`` label above an
+attachment's title are not part of it; an info box's ``文号：`` / ``标题：`` fields stand in when
+the notice prints no 文号 or title of its own.
+
 Every element is optional; a document with no 版头 gives empty metadata, never an error.
 """
 
@@ -23,14 +29,20 @@ import regex
 
 from normalize.text import is_page_number, join_wrapped
 from parsers.document import DocNumber, Document, Metadata, Paragraph, Table
+from parsers.web_page import info_box, without_chrome
 
 __all__ = ["extract_metadata", "parse_date"]
 
 log = logging.getLogger(__name__)
 
 HEAD_LINES = 12  # the 版头 and title sit within the first lines of page 1
+PAGE_HEADING_MAX_CHARS = 12  # `沈河政发文件`, `通知公告` above a title
+INFO_BOX_BLOCKS = 30  # a web page's info box sits above the notice
+NUMBER_LABELS = ("发文字号", "文号", "文件编号", "发文编号")
+TITLE_LABELS = ("标题", "名称")
 TITLE_MAX_LINES = 4
 TITLE_LINE_MAX_CHARS = 60
+WEB_TITLE_MAX_CHARS = 120  # a whole `关于…的通知` title on one line
 MARK_MAX_CHARS = 40  # a 发文机关标志 line, joint issuers included
 LAYOUT_TABLE_MAX = 3  # rows and columns of a table that only lays out a header or 版记
 
@@ -57,6 +69,7 @@ COPY_NO = regex.compile(r"^\d{6}$")
 SECRET = regex.compile(r"^(绝\s*密|机\s*密|秘\s*密)\s*(?:★\s*\S+)?$")
 URGENCY = regex.compile(r"^(特\s*急|加\s*急|特\s*提|平\s*急)$")
 RULE = regex.compile(r"^[\s★☆—\-_=─━＿*·]+$")
+ATT_HEAD = regex.compile(r"^附\s*件\s*\d*\s*[：:]?\s*")  # `附件2` / `附件 2：` above an attachment's title
 ATT_NOTE = regex.compile(r"^(?:[-*]\s*)?附\s*件\s*[：:]\s*(?P<rest>.*)$")
 # `1．2020年度…`: a full-width point or 顿号 may touch a year; an ASCII point only a year, not `2.5`.
 ATT_ITEM = regex.compile(r"^(?:[-*]\s*)?(?P<n>\d{1,2})\s*(?:[．、]|\.(?!\d)|\.(?=(?:19|20)\d{2}\s*年))\s*(?P<name>.+)$")
@@ -97,8 +110,8 @@ CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "0": 0} | {c: n for
 def extract_metadata(document: Document) -> Metadata:
     """The notice's GB/T 9704 elements; fields it cannot find stay as the document had them."""
     lines = _lines(document)
-    title = _title(lines)
-    number = _doc_number(lines)
+    title = _title(lines) or _labelled_title(document)
+    number = _doc_number(lines) or _labelled_number(document)
     issuers = _issuers(lines)
     printed_by, printed_date = _printed(_tail_zone(lines))
     found = {
@@ -139,7 +152,7 @@ def _lines(document: Document) -> list[str]:
         line = MARKUP.sub("", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
         if line and not is_page_number(line) and not RULE.match(line):
             lines.append(line)
-    return lines
+    return without_chrome(lines, lambda line: _organs(line) is not None, HEAD_LINES)
 
 
 def _title_span(lines: list[str]) -> tuple[int, int] | None:
@@ -151,9 +164,14 @@ def _title_span(lines: list[str]) -> tuple[int, int] | None:
         start += 1
     for end in range(start, min(limit, start + TITLE_MAX_LINES)):
         line = lines[end]
-        if len(line) > TITLE_LINE_MAX_CHARS or line[-1] in "。；;：:，,":
+        one_line = end == start and "关于" in line and _ends_title(_squeeze(line))  # web pages do not wrap titles
+        if len(line) > (WEB_TITLE_MAX_CHARS if one_line else TITLE_LINE_MAX_CHARS) or line[-1] in "。；;：:，,":
             return None
         if _ends_title(_squeeze(join_wrapped(lines[start : end + 1]))):
+            while start < end and "关于" not in lines[start] and "关于" in "".join(lines[start : end + 1]):
+                if _organs(lines[start]) or len(_squeeze(lines[start])) > PAGE_HEADING_MAX_CHARS:
+                    break
+                start += 1  # a page heading (`沈河政发文件`) above a `关于` title
             return start, end + 1
     return None
 
@@ -192,6 +210,8 @@ def _is_header_line(line: str, *, marks_allowed: bool) -> bool:
     """份号, 密级, 紧急程度, 签发人 lines; also 发文机关标志 lines when no 文号 marks the 版头's end."""
     if COPY_NO.match(line) or SECRET.match(line) or URGENCY.match(line) or SIGNER.search(line):
         return True
+    if ATT_HEAD.fullmatch(line):
+        return True  # `附件2` above an attachment's title
     return marks_allowed and _organs(line) is not None
 
 
@@ -308,7 +328,17 @@ def _signature(lines: list[str]) -> list[str]:
 
 def _title(lines: list[str]) -> str | None:
     span = _title_span(lines)
-    return _squeeze(join_wrapped(lines[span[0] : span[1]])) if span else None
+    return _squeeze(ATT_HEAD.sub("", join_wrapped(lines[span[0] : span[1]]), count=1)) if span else None
+
+
+def _labelled_number(document: Document) -> DocNumber | None:
+    values = info_box(document.blocks[:INFO_BOX_BLOCKS], NUMBER_LABELS)
+    return next((number for value in values if (number := _match_doc_number(value))), None)
+
+
+def _labelled_title(document: Document) -> str | None:
+    values = info_box(document.blocks[:INFO_BOX_BLOCKS], TITLE_LABELS)
+    return next((title for value in values if _ends_title(title := _squeeze(value))), None)
 
 
 def _recipients(lines: list[str]) -> list[str]:

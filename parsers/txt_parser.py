@@ -34,9 +34,14 @@ Tables, two layouts (no spans in plain text: every cell is 1×1; an empty cell i
   or more blank lines (true of every table end in seed 002; one blank line is a continuation,
   e.g. ``\\t经济发展`` / blank / ``（20分）``). Needs ≥ 2 columns and ≥ 2 rows, otherwise the
   lines are paragraphs (e.g. TAB-indented prose).
-* **TAB-separated within a line** (seed 000): consecutive lines with a TAB between cells; a
-  leading / trailing TAB is an empty first / last cell. Blank lines are crossed only when the
-  next line has the header's width. Short rows are padded on the right.
+* **TAB-separated within a line** (seed 000, browser copies): consecutive lines with a TAB
+  between cells; a leading / trailing TAB is an empty first / last cell. Blank lines are crossed
+  only when the next line has the header's width. Lines without TABs between two rows continue
+  a cell that held a line break (``web_text.continue_tab_row``). Short rows stay left-aligned
+  unless the kinds of the complete rows place them (a browser drops cells covered by a merge).
+
+Tables copied from a web page as text (``|``-separated, one cell per line under a header) are
+read by ``parsers.web_text``.
 
 Known limit: text after a single blank line below a cell-per-line table is read as part of
 the last cell (seed 002 always leaves two blank lines; nothing distinguishes the two cases).
@@ -50,8 +55,7 @@ tables ``脱贫攻坚分5分`` and ``自然资源和规划工作5分`` span the 
 block totals then add up to 100); in the 驻佳 common table the last column holds the only score,
 so its short text rows leave it empty. Every padded row gets a ``short_row`` warning naming it;
 longer rows keep their extra cells (the other rows are padded with empty cells to the same
-width) and get a
-``long_row`` warning.
+width) and get a ``long_row`` warning.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ from pathlib import Path
 
 from ingest.errors import EncodingError, ParseError
 from normalize.text import is_page_number
+from parsers import web_cells, web_text
 from parsers.detect import fingerprint
 from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
 
@@ -214,6 +219,7 @@ class _Row:
     cells: list[str]
     line: int  # the file's line (1-based) where the row starts
     starts_row: bool = False  # a marked row start: never absorbed by the previous row
+    wrapped_into_inner_cell: bool = False  # a line without TABs went to a cell other than the row's last
 
 
 def read_blocks(lines: list[str], numbers: list[int] | None = None) -> tuple[list[Block], list[ParseWarning]]:
@@ -224,28 +230,33 @@ def read_blocks(lines: list[str], numbers: list[int] | None = None) -> tuple[lis
     numbers = numbers or list(range(1, len(lines) + 1))
     blocks: list[Block] = []
     warnings: list[ParseWarning] = []
-    i = 0
+    n_tables, i = 0, 0
     while i < len(lines):
-        line = lines[i]
-        if _is_blank(line):
+        found = None if _is_blank(lines[i]) else _read_table(lines, numbers, i, n_tables + 1, warnings)
+        if found is None:
+            blocks.extend(Paragraph(text=text) for text in _split_breaks(lines[i]))
             i += 1
             continue
-        if _is_inline_row(line):
-            rows, end = _inline_rows(lines, numbers, i)
-        elif _is_cell_line(line):
-            rows, end = _cell_rows(lines, numbers, i)
-        else:
-            blocks.extend(Paragraph(text=text) for text in _split_breaks(line))
-            i += 1
-            continue
-        number = sum(isinstance(b, Table) for b in blocks) + 1
-        table = _build_table(rows, number, warnings, align_by_evidence=not _is_inline_row(line)) if rows else None
-        if table is None:
-            blocks.extend(_as_paragraphs(lines[i:end]))
-        else:
-            blocks.append(table)
+        table, end = found
+        blocks.extend([table] if table else _as_paragraphs(lines[i:end]))
+        n_tables += table is not None
         i = end
     return blocks, warnings
+
+
+def _read_table(
+    lines: list[str], numbers: list[int], i: int, number: int, warnings: list[ParseWarning]
+) -> tuple[Table | None, int] | None:
+    """The table starting at line ``i`` (``None`` in the pair when its lines stay paragraphs), or ``None``."""
+    line = lines[i]
+    if _is_inline_row(line) or _is_cell_line(line):
+        rows, end = (_inline_rows if _is_inline_row(line) else _cell_rows)(lines, numbers, i)
+        return (_build_table(rows, number, warnings, align_by_evidence=not _is_inline_row(line)) if rows else None), end
+    web = web_text.read_table(lines, numbers, i, number)  # tables copied from a web page
+    if web is None:
+        return None
+    warnings.extend(web[2])
+    return web[0], web[1]
 
 
 def _as_paragraphs(lines: list[str]) -> list[Paragraph]:
@@ -289,10 +300,19 @@ def _inline_rows(lines: list[str], numbers: list[int], start: int) -> tuple[list
                 i = nxt
                 continue
             break
+        short = len(rows) > 1 and len(rows[-1].cells) < len(rows[0].cells)
+        if rows and ("\t" not in line or short):  # a cell's line break, copied from a web page
+            wrapped = web_text.continue_tab_row(rows[-1].cells, lines, i, len(rows[0].cells))
+            if wrapped is not None:
+                rows[-1].cells, i, uncertain = wrapped
+                rows[-1].wrapped_into_inner_cell |= uncertain
+                continue
         if "\t" not in line:
             break
-        rows.append(_Row([_cell_text([part]) for part in line.split("\t")], numbers[i]))
+        rows.append(_Row(line.split("\t"), numbers[i]))
         i += 1
+    for row in rows:
+        row.cells = [_cell_text([part]) for part in row.cells]
     return rows, i
 
 
@@ -334,11 +354,14 @@ def _align_rows(
     rows: list[_Row], n_cols: int, number: int, warnings: list[ParseWarning], align_by_evidence: bool
 ) -> list[list[str]]:
     """Dense rows of texts: short rows placed by the table's own evidence, long rows kept."""
-    complete = [row.cells for row in rows[1:] if len(row.cells) == n_cols] if align_by_evidence else []
+    complete = [row.cells for row in rows[1:] if len(row.cells) == n_cols]
     grid: list[list[str]] = []
     for r, row in enumerate(rows):
+        if row.wrapped_into_inner_cell:
+            warnings.append(web_text.wrapped_cell_warning(number, r, row.line, row.cells))
         if len(row.cells) < n_cols:
-            columns = _place_short_row(row.cells, complete, n_cols)
+            place = _place_short_row if align_by_evidence else web_cells.place_short_row  # a browser drops cells
+            columns = place(row.cells, complete, rows[0].cells)
             texts = [""] * n_cols
             for text, col in zip(row.cells, columns, strict=True):
                 texts[col] = text
@@ -366,8 +389,9 @@ def _align_rows(
     return [texts + [""] * (width - len(texts)) for texts in grid]
 
 
-def _place_short_row(cells: list[str], complete: list[list[str]], n_cols: int) -> tuple[int, ...]:
+def _place_short_row(cells: list[str], complete: list[list[str]], header: list[str]) -> tuple[int, ...]:
     """Columns for a short row's cells: the first in column 0, kinds matching, the last cell last if it can be."""
+    n_cols = len(header)
     if not complete:
         return tuple(range(len(cells)))
     numeric_col = [_mostly_numbers([row[c] for row in complete]) for c in range(n_cols)]

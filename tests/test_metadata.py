@@ -9,7 +9,7 @@ import pytest
 from conftest import seed_path
 
 from parsers import txt_parser
-from parsers.document import DocNumber, Document, Metadata, Paragraph, Source, Table
+from parsers.document import Cell, DocNumber, Document, Metadata, Paragraph, Source, Table
 from parsers.metadata import extract_metadata, parse_date
 
 
@@ -311,3 +311,101 @@ def test_found_fields_override_but_missing_ones_keep_the_backends() -> None:
     meta = extract_metadata(doc)
     assert meta.title == TITLE
     assert meta.printed_by == "某办公室"
+
+
+# --- web copies: site chrome, 文号 after the title, 附件 labels, info boxes --------------------
+
+WEBTEXT = Path(__file__).parent / "data" / "webtext"
+
+# fmt: off
+CHROME = (
+    ["XX县人民政府", "当前位置：首页 > 政务公开 > 通知公告"],
+    ["温州督考网", "设为首页 | 加入收藏", "文章正文"],
+    ["您现在所在的位置: 网站首页> 政府信息公开首页 > 县政府办公室", "【字体：大 中 小】"],
+    ["无障碍辅助浏览工具条", "首页 > 政务公开 > 政府文件 > 柞政办发文件", "柞政办发文件"],
+    ["返 回", "所在位置: 杭州网 > 热点专题"],
+)
+BYLINES = (
+    "发布时间：2022-05-24 09:30 来源：县考核办 浏览次数：128",
+    "2022年05月24日来源:柞水县人民政府办公室",
+    "[字体: ] 打印",
+    "分享到:",
+)
+# fmt: on
+
+
+@pytest.mark.parametrize("chrome", CHROME)
+@pytest.mark.parametrize("byline", BYLINES)
+def test_site_chrome_neither_becomes_nor_joins_the_title(chrome: list[str], byline: str) -> None:
+    meta = extract_metadata(document([*chrome, TITLE, byline, *BODY]))
+    assert meta.title == TITLE
+    assert meta.issuer == "柞水县考核委员会办公室"  # from the title, not the site's name
+    assert meta.co_issuers == []
+    assert meta.recipients == ["各镇党委、政府"]  # the byline between title and 主送 is skipped
+
+
+def test_number_printed_after_the_title_and_a_byline() -> None:
+    lines = ["当前位置：首页 > 文件", TITLE, "发布时间：2019-03-12 来源：县政府办", "柞政办发〔2019〕12号", *BODY]
+    meta = extract_metadata(document(lines))
+    assert meta.doc_number == "柞政办发〔2019〕12号"
+    assert meta.title == TITLE
+    assert meta.recipients == ["各镇党委、政府"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        ["附件2", "2022年度考核指标设置样表"],
+        ["附件 2：", "2022年度考核指标设置样表"],
+        ["附件2：2022年度考核指标设置样表"],
+    ],
+)
+def test_attachment_label_is_not_glued_to_the_attachment_title(head: list[str]) -> None:
+    meta = extract_metadata(document(["文章正文", *head, "考核项目", "考核内容及分值"]))
+    assert meta.title == "2022年度考核指标设置样表"
+    assert meta.genre == "表"
+
+
+def test_info_box_fields_stand_in_for_a_missing_number_and_title() -> None:
+    """A page's info box may be the only place with the 文号 (`名称: … 文号: …`) or the title (`标 题: | …`)."""
+    lines = [
+        "索引号: 11341729003257952H/202301-00044 组配分类: 年度重点工作任务分解",
+        "名称: 泾县人民政府关于分解落实政府工作报告目标任务的通知 文号: 泾政〔2023〕1号",
+        "发布日期: 2023-01-30 08:56",
+        "各乡镇人民政府,县政府各部门、各直属机构:",
+        "《政府工作报告》已经县十八届人民代表大会第二次会议审议通过。",
+    ]
+    meta = extract_metadata(document(lines))
+    assert meta.doc_number == "泾政〔2023〕1号"
+    assert meta.title == "泾县人民政府关于分解落实政府工作报告目标任务的通知"
+    box = Table.from_cells(
+        [
+            Cell(text=text, row=r, col=c)
+            for r, row in enumerate(
+                [["标 题:", "谯城区人民政府办公室关于印发重点工作任务分解表的通知"], ["发文字号:", "无"]]
+            )
+            for c, text in enumerate(row)
+        ]
+    )
+    doc = document(["各乡镇人民政府、街道办事处:", "现将分解表印发给你们。"])
+    doc.blocks.insert(0, box)
+    meta = extract_metadata(doc)
+    assert meta.title == "谯城区人民政府办公室关于印发重点工作任务分解表的通知"
+    assert meta.doc_number is None
+
+
+def test_real_web_copies() -> None:
+    liaozhong = extract_metadata(txt_parser.parse(WEBTEXT / "liaozhong_2024_tasks.txt"))
+    assert liaozhong.title == "沈阳市辽中区人民政府关于印发2024年政府工作报告主要工作任务分解表的通知"
+    assert liaozhong.doc_number == "沈辽中政发〔2024〕1号"  # below the title
+    assert liaozhong.recipients == ["各镇人民政府、街道办事处", "区政府各部门、各直属单位"]  # below the byline
+    shenhe = extract_metadata(txt_parser.parse(WEBTEXT / "shenhe_2024_tasks.txt"))
+    assert shenhe.title == "沈河区人民政府关于印发2024年政府工作报告主要工作任务分解表的通知"  # not `沈河政发文件…`
+    assert (shenhe.issuer, shenhe.date) == ("沈河区人民政府", "2024-03-15")
+    assert shenhe.recipients == ["区政府各部门", "各街道办事处", "各有关单位"]
+    wenzhou = extract_metadata(txt_parser.parse(WEBTEXT / "wzdkw_2013_11_colspan.txt"))
+    assert wenzhou.doc_number == "温委发〔2013〕72号"
+    assert wenzhou.title is not None and wenzhou.title.startswith("中共温州市委温州市人民政府关于印发《完善2013年度")
+    assert [wenzhou.issuer, *wenzhou.co_issuers] == ["中共温州市委", "温州市人民政府"]
+    attachment = extract_metadata(txt_parser.parse(WEBTEXT / "wzdkw_2012_items.txt"))
+    assert attachment.title == "2012年度工作绩效考核项目表"  # not `文章正文附件2 2012…`

@@ -254,3 +254,33 @@ def test_an_article_in_one_huge_cell_is_not_a_table(tmp_path: Path) -> None:
     document = parse(write_page(tmp_path, body))
     assert document.tables == []
     assert len(document.paragraphs) == 81
+
+
+def test_caption_and_heading_above_a_table_come_just_before_it(tmp_path: Path) -> None:
+    """Table understanding takes a table's title from the paragraph right before it, in every format."""
+    body = """<div class="TRS_Editor"><p>正文。</p>
+      <h3>附件1</h3>
+      <p align="center"><b>2022年度考核指标分工表</b></p>
+      <table border="1"><tr><th>序号</th><th>指标</th></tr><tr><td>1</td><td>GDP</td></tr></table>
+      <div style="text-align:center"><strong>部门考核指标</strong></div>
+      <table border="1"><caption>表2 部门考核指标（650分）</caption>
+        <tr><td>序号</td><td>指标</td></tr><tr><td>1</td><td>招商引资</td></tr></table>
+      <table border="1"><tr><td>类别</td><td>分值</td></tr><tr><td>党建</td><td>10</td></tr>
+        <caption>表3 共性指标</caption></table>
+      <table role="presentation"><caption>版面说明</caption><tr><td><p>布局文字</p></td></tr></table>
+    </div>"""
+    blocks = parse(write_page(tmp_path, body)).blocks
+    assert [b.text if b.type == "paragraph" else b.text_grid()[1][1] for b in blocks] == [
+        "正文。",
+        "附件1",
+        "2022年度考核指标分工表",
+        "GDP",
+        "部门考核指标",
+        "表2 部门考核指标（650分）",
+        "招商引资",
+        "表3 共性指标",  # a caption written after the rows still titles the table
+        "10",
+        "版面说明",
+        "布局文字",
+    ]
+    assert [t.n_rows for t in parse(write_page(tmp_path, body, name="again.html")).tables] == [2, 2, 2]
