@@ -96,13 +96,11 @@ def header_texts(table: Table, header_rows: int) -> list[str]:
     return texts
 
 
-def read_columns(
-    table: Table, header_rows: int, is_unit: Callable[[str], bool], declared_total: float | None = None
-) -> ColumnRoles:
+def read_columns(table: Table, header_rows: int, is_unit: Callable[[str], bool]) -> ColumnRoles:
     """The table's column roles, read jointly from header words and content."""
     headers = header_texts(table, header_rows)
     profiles = profile_columns(table, header_rows, is_unit)
-    roles = assign_roles(headers, profiles, declared_total)
+    roles = assign_roles(headers, profiles)
     seq = roles.first("seq")
     if seq is not None:
         roles.chinese_seq_sections = _mixed_numbering(table, header_rows, seq)
@@ -117,12 +115,10 @@ def _mixed_numbering(table: Table, start: int, col: int) -> bool:
     return 0 < chinese < arabic
 
 
-def assign_roles(
-    headers: list[str], profiles: list[ColumnProfile] | None = None, declared_total: float | None = None
-) -> ColumnRoles:
+def assign_roles(headers: list[str], profiles: list[ColumnProfile] | None = None) -> ColumnRoles:
     """Roles for ``headers`` given the columns' ``profiles`` (header words alone when there are none)."""
     profiles = profiles or [ColumnProfile(col=c) for c in range(len(headers))]
-    table = _score_table(headers, profiles, declared_total)
+    table = _score_table(headers, profiles)
     readings = sorted((_reading_with_item(table, item) for item in range(len(headers))), key=lambda r: -r[0])
     best_total, roles = readings[0]
     runner_up = next((total for total, other in readings[1:] if other.index("item") != roles.index("item")), None)
@@ -135,11 +131,11 @@ def assign_roles(
 _Scores = list[dict[Role, tuple[float, list[str]]]]
 
 
-def _score_table(headers: list[str], profiles: list[ColumnProfile], declared: float | None) -> _Scores:
+def _score_table(headers: list[str], profiles: list[ColumnProfile]) -> _Scores:
     has_content = any(p.filled for p in profiles)
     out: _Scores = []
     for header, profile in zip(headers, profiles, strict=True):
-        content = content_scores(profile, declared) if has_content else {}
+        content = content_scores(profile) if has_content else {}
         column: dict[Role, tuple[float, list[str]]] = {}
         for role in ROLES:
             h_score, word = header_score(header, role)
@@ -186,7 +182,7 @@ def _enforce_single(roles: list[Role], table: _Scores) -> None:
 
 
 def _settle(roles: list[Role], headers: list[str], table: _Scores) -> None:
-    """Several responsible columns: the one headed 牵头/主责 (else the first) leads, the others cooperate."""
+    """Several responsible columns: the one headed 牵头/主责 (else the strongest) leads, the others cooperate."""
     responsible = [c for c, r in enumerate(roles) if r == "responsible"]
     if len(responsible) > 1:
         strongest = max(responsible, key=lambda c: table[c]["responsible"][0])

@@ -63,6 +63,7 @@ class ColumnProfile(BaseModel):
     measures: int = 0  # units of measure: %, 万亩
     persons: int = 0  # people: 陈宣群, 副县长
     spanned: int = 0  # cells merged over several rows
+    declared_total: float | None = None  # the column's number in a 合计 row
     distinct: int = 0
     total_length: int = 0
 
@@ -81,6 +82,8 @@ def profile_columns(table: Table, header_rows: int, is_unit: Callable[[str], boo
     for r in range(header_rows, table.n_rows):
         cells = [c for c in table.rows[r] if c.text.strip()]
         if cells and _TOTAL.match(header_key(cells[0].text)):
+            for cell in cells[1:]:
+                profiles[cell.col].declared_total = parse_points_cell(cell.text)
             continue
         for profile in profiles:
             profile.rows += 1
@@ -134,7 +137,7 @@ class ContentScore(BaseModel):
     evidence: list[str] = Field(default_factory=list)
 
 
-def content_scores(p: ColumnProfile, declared_total: float | None = None) -> dict[Role, ContentScore]:
+def content_scores(p: ColumnProfile) -> dict[Role, ContentScore]:
     """A score per role from the column's cells, with the evidence (in Chinese) behind it."""
     if p.filled == 0:
         note = f"无内容（{p.fillers} 个占位符）" if p.fillers else "无内容"
@@ -148,14 +151,14 @@ def content_scores(p: ColumnProfile, declared_total: float | None = None) -> dic
         if why and why not in entry.evidence:
             entry.evidence.append(why)
 
-    _numeric_evidence(p, add, declared_total)
+    _numeric_evidence(p, add)
     _unit_evidence(p, add)
     _text_evidence(p, add)
     _row_evidence(p, add)
     return out
 
 
-def _numeric_evidence(p: ColumnProfile, add: Callable[[Role, float, str], None], declared: float | None) -> None:
+def _numeric_evidence(p: ColumnProfile, add: Callable[[Role, float, str], None]) -> None:
     s_num = p.share(len(p.numbers))
     if s_num < 0.3:
         why = f"{p.filled - len(p.numbers)}/{p.filled} 个为文字"
@@ -178,7 +181,7 @@ def _numeric_evidence(p: ColumnProfile, add: Callable[[Role, float, str], None],
     else:
         add("points", 4 * s_num, why)
         add("weight", 4 * s_num, why)
-        if any(abs(total - t) < 1e-6 for t in (100, *([declared] if declared else []))):
+        if any(abs(total - t) < 1e-6 for t in (100, p.declared_total) if t):
             add("points", 1.5, f"合计 {total:g}")
             add("weight", 1.5, f"合计 {total:g}")
     add("target", 1.5 * s_num, why)
