@@ -72,6 +72,12 @@ def framework_categories(db: Database, framework_id: int) -> list[CategoryRow]:
     ]
 
 
+def framework_reading(db: Database, framework_id: int) -> list[dict[str, Any]]:
+    """Each column's role with its evidence, as table understanding read it (empty for older stores' rows)."""
+    row = db.execute("select reading from frameworks where id = ?", [framework_id]).fetchone()
+    return json.loads(row[0]) if row and row[0] else []
+
+
 def framework_warnings(db: Database, framework_id: int) -> list[WarningRow]:
     sql = (
         "select d.path, w.* from warnings w join documents d on d.id = w.document_id "

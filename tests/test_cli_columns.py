@@ -66,3 +66,12 @@ def test_a_file_without_an_assessment_table_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "added（0 指标）" in result.stdout
     assert "0 项指标：未识别出考核指标表（文中没有表格）" in result.stdout
+
+
+def test_the_web_framework_page_shows_how_its_columns_were_read(db: Path) -> None:
+    from web.app import create_app
+
+    client = create_app(db).test_client()
+    page = client.get("/framework/1").get_data(as_text=True)
+    assert "各列读法" in page
+    assert "<td>总牵头单位</td><td>责任单位</td>" in page and "<td>考核责任单位</td><td>考核单位</td>" in page

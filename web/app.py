@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from ingest.report import format_cell
 from store import Store
+from frameworks.vocabulary import ROLE_LABELS
 from store.copies import KIND_LABELS, RELATION_LABELS
 from store.framework_queries import framework_by_id, framework_indicators
 from store.queries import counts, department, frameworks, mentions, owner
@@ -24,6 +25,7 @@ from store.web_queries import (
     SqlRefused,
     department_counts,
     framework_categories,
+    framework_reading,
     framework_warnings,
     run_select,
 )
@@ -50,6 +52,7 @@ def create_app(db_path: str | Path, allow_sql: bool = False) -> Flask:
     app.jinja_env.globals.update(
         KIND_LABELS=KIND_LABELS,
         RELATION_LABELS=RELATION_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
         FRAMEWORK_KIND_LABELS=FRAMEWORK_KIND_LABELS,
         allow_sql=allow_sql,
         store_name=db_path.name,
@@ -201,6 +204,7 @@ def framework_page(framework_id: int) -> str:
         categories=categories,
         listed_by_category=listed_by_category,
         warnings=framework_warnings(_db(), framework_id),
+        reading=framework_reading(_db(), framework_id),
         copies=answers.copies_of(summary, every),
         counterparts=answers.counterparts(summary, every),
     )
