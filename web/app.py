@@ -14,9 +14,9 @@ from typing import Any
 from flask import Flask, abort, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from frameworks.vocabulary import ROLE_LABELS
 from ingest.report import format_cell
 from store import Store
-from frameworks.vocabulary import ROLE_LABELS
 from store.copies import KIND_LABELS, RELATION_LABELS
 from store.framework_queries import framework_by_id, framework_indicators
 from store.queries import counts, department, frameworks, mentions, owner
