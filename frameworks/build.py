@@ -80,7 +80,7 @@ def extract_frameworks(
         if title_rows:
             context.title = _title_row_text(block) or context.title
         start = title_rows + header_rows
-        roles = read_columns(_below(block, title_rows), header_rows, is_unit=lambda n: resolver.canonical(n)[1])
+        roles = read_columns(_below(block, title_rows), header_rows, is_unit=resolver.known_names.__contains__)
         if not _is_indicator_table(roles):
             continue
         framework = _new_framework(len(frameworks), roles, context, region, year, table_index)
@@ -245,7 +245,7 @@ def _read_rows(
         cells = row_cells(table, r)
         if not any(cells.texts):
             continue
-        if is_header_row(cells.texts) and [header_key(t) for t in cells.texts] == header:
+        if [header_key(t) for t in cells.texts] == header and is_header_row(cells.texts):
             continue  # a header repeated after a page break
         total = total_of(cells, roles)
         if total is not False:

@@ -9,14 +9,17 @@ gets a profile of such counts (``ColumnProfile``) and, from it, a score per role
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 from pydantic import BaseModel, Field
 
 from frameworks.vocabulary import Role, header_key
-from normalize.departments import split_units
+from normalize.departments import UnitMention, split_units
 from normalize.points import parse_points_cell
 from normalize.unit_shape import is_filler, is_person_name, is_person_title, looks_like_unit
 from parsers.document import Table
@@ -39,6 +42,9 @@ _TARGET = regex.compile(
 )
 _INLINE_POINTS = regex.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
 _TOTAL = regex.compile(r"^(?:合计|总计|总分|合计分值|小计)")
+_SAMPLE_ROWS = 80  # data rows counted per table
+_MAX_UNIT_CELL = 200  # longer cells are sentences: not split into names
+_MAX_NAME = 14
 # Units of measure in a 单位 column: %, 万亩, 万元/人, 亿斤, 个, km².
 _MEASURE = regex.compile(
     r"^(?:[%％‰℃]|个百分点|(?:[万亿千百十]?(?:元|美元|亩|吨|斤|人|户|个|家|所|项|件|次|天|座|条|台|套|只|头|辆|场|篇|名|张|公里|千米|米|平方米|立方米|千瓦|株|棵|公顷|人次|床|间|处|份|批|辆|km|㎡|m²|m³|kw|t))"
@@ -46,14 +52,17 @@ _MEASURE = regex.compile(
 )
 
 
-class ColumnProfile(BaseModel):
-    """Counts over a column's data cells (each merged cell once, fillers apart)."""
+@dataclass
+class ColumnProfile:
+    """Counts over a column's data cells (each merged cell once, fillers apart).
+
+    A plain dataclass, not a model: it is counted into once per cell on the ingest hot path."""
 
     col: int
     rows: int = 0  # data rows the column spans (a merged cell counts for every row it covers)
     filled: int = 0  # cells with text that is not a filler
     fillers: int = 0
-    numbers: list[float] = Field(default_factory=list)
+    numbers: list[float] = field(default_factory=list)
     units: int = 0
     dates: int = 0
     seqs: int = 0
@@ -76,15 +85,22 @@ class ColumnProfile(BaseModel):
 
 
 def profile_columns(table: Table, header_rows: int, is_unit: Callable[[str], bool]) -> list[ColumnProfile]:
-    """One profile per grid column from the rows below the header (total rows left out)."""
+    """One profile per grid column from the rows below the header (total rows left out).
+
+    The first ``_SAMPLE_ROWS`` data rows are counted: shares settle long before, and a 1,000-row
+    table then costs no more to read than a short one."""
     profiles = [ColumnProfile(col=c) for c in range(table.n_cols)]
     texts: list[set[str]] = [set() for _ in range(table.n_cols)]
+    counted = 0
     for r in range(header_rows, table.n_rows):
         cells = [c for c in table.rows[r] if c.text.strip()]
         if cells and _TOTAL.match(header_key(cells[0].text)):
             for cell in cells[1:]:
                 profiles[cell.col].declared_total = parse_points_cell(cell.text)
             continue
+        if counted == _SAMPLE_ROWS:
+            continue  # keep looking for the 合计 row only
+        counted += 1
         for profile in profiles:
             profile.rows += 1
         for cell in table.rows[r]:
@@ -95,41 +111,81 @@ def profile_columns(table: Table, header_rows: int, is_unit: Callable[[str], boo
     return profiles
 
 
-def _count(profile: ColumnProfile, text: str, spanned: bool, is_unit: Callable[[str], bool]) -> None:
+class _Cell(NamedTuple):
+    """What one cell text is, whatever column it sits in (cached: cells repeat across rows and notices)."""
+
+    filler: bool
+    length: int
+    number: float | None
+    measure: bool
+    seq: bool
+    date: bool
+    criteria: bool
+    target: bool
+    inline_points: bool
+    person: bool  # every name in it is a person
+    names: int  # names in the cell, people apart (0: none, or too many to be a unit cell)
+    units_by_shape: int  # names with a unit's shape (or 相关单位…)
+    unknown_names: tuple[str, ...]  # short names of no unit shape: the registry may still know them
+
+
+@functools.lru_cache(maxsize=32768)
+def _cell_kind(text: str) -> _Cell:
     key = header_key(text)
-    if not key:
+    criteria = bool(_CRITERIA.search(key))
+    names: tuple[UnitMention, ...] = tuple(split_units(text)) if len(key) <= _MAX_UNIT_CELL else ()
+    people = [m for m in names if is_person_title(m.text) or is_person_name(m.as_written)]
+    others = [m for m in names if m not in people]
+    by_shape = [m for m in others if m.special or looks_like_unit(m.as_written)]
+    unknown = tuple(m.text for m in others if m not in by_shape and len(m.text) <= _MAX_NAME)
+    too_many = len(others) > 12
+    return _Cell(
+        filler=is_filler(key),
+        length=len(_INLINE_POINTS.sub("", key)),  # 经济发展（20分） is as short as 经济发展
+        number=parse_points_cell(text),
+        measure=bool(_MEASURE.match(key)),
+        seq=bool(_SEQ.match(key)),
+        date=len(key) <= 30 and bool(_DATE.search(key)) and not criteria,
+        criteria=criteria,
+        target=len(key) <= 30 and bool(_TARGET.search(key)),
+        inline_points=bool(_INLINE_POINTS.search(key)),
+        person=bool(names) and len(people) == len(names),
+        names=0 if too_many else len(others),
+        units_by_shape=len(by_shape),
+        unknown_names=() if too_many else unknown,
+    )
+
+
+def _count(profile: ColumnProfile, text: str, spanned: bool, is_unit: Callable[[str], bool]) -> None:
+    if not text.strip():
         return
-    if is_filler(key):
+    cell = _cell_kind(text)
+    if cell.filler:
         profile.fillers += 1
         return
     profile.filled += 1
-    profile.total_length += len(_INLINE_POINTS.sub("", key))  # 经济发展（20分） is as short as 经济发展
+    profile.total_length += cell.length
     profile.spanned += spanned
-    if (value := parse_points_cell(text)) is not None:
-        profile.numbers.append(value)
-    if _MEASURE.match(key):
-        profile.measures += 1
-    if _SEQ.match(key):
-        profile.seqs += 1
-    if len(key) <= 30 and _DATE.search(key) and not _CRITERIA.search(key):
-        profile.dates += 1
-    if _CRITERIA.search(key):
-        profile.criteria += 1
-    if len(key) <= 30 and _TARGET.search(key):
-        profile.targets += 1
-    profile.inline_points += bool(_INLINE_POINTS.search(key))
-    profile.units += _names_units(text, is_unit)
-    names = [m.as_written for m in split_units(text)]
-    profile.persons += bool(names) and all(is_person_name(n) or is_person_title(n) for n in names)
+    if cell.number is not None:
+        profile.numbers.append(cell.number)
+    profile.measures += cell.measure
+    profile.seqs += cell.seq
+    profile.dates += cell.date
+    profile.criteria += cell.criteria
+    profile.targets += cell.target
+    profile.inline_points += cell.inline_points
+    profile.persons += cell.person
+    profile.units += _names_units(cell, is_unit)
 
 
-def _names_units(text: str, is_unit: Callable[[str], bool]) -> bool:
-    """Most of the names in the cell are units (a leader's title beside them does not count against)."""
-    mentions = [m for m in split_units(text) if not (is_person_title(m.text) or is_person_name(m.as_written))]
-    if not mentions or len(mentions) > 12:
+def _names_units(cell: _Cell, is_unit: Callable[[str], bool]) -> bool:
+    """Most of the names in the cell are units (a leader's title beside them does not count against).
+
+    The shape test comes first: the registry is asked only about short names without a unit's shape."""
+    if not cell.names:
         return False
-    units = sum(1 for m in mentions if m.special or is_unit(m.text) or looks_like_unit(m.as_written))
-    return units * 2 >= len(mentions) + (1 if len(mentions) > 1 else 0)
+    units = cell.units_by_shape + sum(1 for name in cell.unknown_names if is_unit(name))
+    return units * 2 >= cell.names + (1 if cell.names > 1 else 0)
 
 
 class ContentScore(BaseModel):

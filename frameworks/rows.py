@@ -13,7 +13,7 @@ import functools
 import regex
 from pydantic import BaseModel, Field
 
-from frameworks.columns import ColumnRoles, header_key
+from frameworks.columns import ColumnRoles, Role, header_key
 from frameworks.model import Category, Indicator, Provenance
 from frameworks.units import Owners, UnitResolver
 from normalize.points import (
@@ -103,6 +103,17 @@ class RowReader:
         self.categories: dict[tuple[str, ...], Category] = {}
         self.sections: list[tuple[int, str]] = []  # (level, name): section rows above the table's own categories
         self.section_column: int | None = None  # where the last section row had its title
+        # Columns by role, looked up on every row: once here rather than by scanning the roles each time.
+        self._columns: dict[str, tuple[int, ...]] = {}
+        for col, role in enumerate(roles.roles):
+            self._columns[role] = (*self._columns.get(role, ()), col)
+
+    def _first(self, role: Role) -> int | None:
+        cols = self._columns.get(role)
+        return cols[0] if cols else None
+
+    def _all(self, role: Role) -> tuple[int, ...]:
+        return self._columns.get(role, ())
 
     # ---------------------------------------------------------------- sections
 
@@ -115,10 +126,10 @@ class RowReader:
         name, points = split_declared_points(cells.texts[text_col], allow_bare_number=True)
         while _SECTION_NOTE.search(name):
             name = _SECTION_NOTE.sub("", name)
-        points_col = self.roles.first("points")
+        points_col = self._first("points")
         if points is None and points_col is not None and points_col != text_col:
             points = parse_points_cell(cells.texts[points_col])
-        seq = self.roles.first("seq")
+        seq = self._first("seq")
         numbering = f"{cells.texts[seq]}、" if seq is not None and cells.texts[seq] else cells.texts[text_col]
         level = next((lvl for pattern, lvl in _SECTION_LEVELS if pattern.match(numbering)), 1)
         self.sections = [(lvl, n) for lvl, n in self.sections if lvl < level] + [(level, name)]
@@ -142,14 +153,14 @@ class RowReader:
             and cells.fresh[c]
             and (roles[c] not in _NOT_TEXT_ROLES or (roles[c] == "seq" and not _SEQ_ONLY.match(t)))
         ]
-        if not texts or any(cells.fresh[c] for c in self.roles.all("responsible") + self.roles.all("assigning")):
+        if not texts or any(cells.fresh[c] for c in self._all("responsible") + self._all("assigning")):
             return None
-        seq = self.roles.first("seq")
+        seq = self._first("seq")
         if self.roles.chinese_seq_sections and seq is not None and _CHINESE_SEQ.match(cells.texts[seq]):
             return texts[0]  # 一 | 河湖长制基础工作 | 16 among rows numbered 1, 2, 3
         if len(texts) != 1:
             return None
-        col, item = texts[0], self.roles.first("item")
+        col, item = texts[0], self._first("item")
         text = cells.texts[col]
         if item is not None and col != item and not cells.texts[item] and roles[col] != "category":
             return col  # a title in the sequence column above empty item cells
@@ -160,7 +171,7 @@ class RowReader:
 
     def section_body(self, cells: RowCells) -> bool:
         """A section row that also states an indicator of its own (``三、综合奖扣分项目 | 上级评比情况 | …``)."""
-        item, detail = self.roles.first("item"), self.roles.first("detail")
+        item, detail = self._first("item"), self._first("detail")
         return any(
             c is not None and c != self.section_column and cells.fresh[c] and not _is_title_span(cells, c)
             for c in (item, detail)
@@ -201,15 +212,15 @@ class RowReader:
     def _row_name(self, cells: RowCells) -> tuple[int, str] | None:
         """A category cell spread over the unit column names its row, not a group: the rows common to
         every unit (``组织领导`` across 考核项目) in a table whose other rows name a unit there."""
-        units = self.roles.all("responsible") + self.roles.all("assigning")
-        for col in self.roles.all("category"):
+        units = self._all("responsible") + self._all("assigning")
+        for col in self._all("category"):
             if cells.fresh[col] and any(col < u < col + cells.spans[col] for u in units):
                 return col, cells.texts[col]
         return None
 
     def _category_path(self, cells: RowCells, skip: int | None = None) -> tuple[list[str], int | None]:
         """The category names for this row, after filling down; and the deepest fresh category column."""
-        cols = [c for c in self.roles.all("category") if c != skip]
+        cols = [c for c in self._all("category") if c != skip]
         deepest_fresh = None
         for depth, col in enumerate(cols):
             text = cells.texts[col]
@@ -234,7 +245,7 @@ class RowReader:
 
     def _texts(self, cells: RowCells, deepest_fresh: int | None) -> tuple[str | None, float | None, str, int | None]:
         """(item name, points written with the name, indicator text, category column used as the text)."""
-        item_col, detail_col = self.roles.first("item"), self.roles.first("detail")
+        item_col, detail_col = self._first("item"), self._first("detail")
         item = _cell(cells, item_col)
         placeholder = bool(_PLACEHOLDER.match(header_key(item)))
         if placeholder:
@@ -245,7 +256,7 @@ class RowReader:
             name = None
         elif not text and name:
             text, name = strip_ordinal(item), None
-        categories = self.roles.all("category")
+        categories = self._all("category")
         fresh_category = deepest_fresh is not None and (
             deepest_fresh != categories[0] or (placeholder and cells.fresh[deepest_fresh])
         )
@@ -260,13 +271,13 @@ class RowReader:
 
     def _details(self, indicator: Indicator, cells: RowCells) -> None:
         """Criteria with their （N分） parts, target, deadline and further weightings."""
-        indicator.criteria = _cell(cells, self.roles.first("criteria")) or None
-        indicator.target_text = _cell(cells, self.roles.first("target")) or None
-        indicator.deadline = _cell(cells, self.roles.first("deadline")) or None
-        measure = _cell(cells, self.roles.first("measure"))
+        indicator.criteria = _cell(cells, self._first("criteria")) or None
+        indicator.target_text = _cell(cells, self._first("target")) or None
+        indicator.deadline = _cell(cells, self._first("deadline")) or None
+        measure = _cell(cells, self._first("measure"))
         if indicator.target_text and measure and _BARE_NUMBER.match(indicator.target_text):
             indicator.target_text += measure  # 0.07 | 万亩 → 0.07万亩
-        for col in self.roles.all("weight"):
+        for col in self._all("weight"):
             text = cells.texts[col].rstrip("%％")  # 权重 70%
             if cells.fresh[col] and (value := parse_points_cell(text)) is not None:
                 indicator.weights[header_key(self.roles.headers[col])] = value
@@ -274,7 +285,7 @@ class RowReader:
             indicator.sub_scores = [float(v) for v in _SUB_SCORE.findall(indicator.criteria)]
 
     def _points(self, indicator: Indicator, cells: RowCells, name_points: float | None) -> None:
-        points_col, deduction_col = self.roles.first("points"), self.roles.first("deduction")
+        points_col, deduction_col = self._first("points"), self._first("deduction")
         column_value = None
         if points_col is not None and cells.fresh[points_col]:  # a points cell merged over rows counts once
             column_value = parse_points_cell(cells.texts[points_col])
@@ -305,11 +316,11 @@ class RowReader:
             indicator.kind = "bonus"
 
     def _owners(self, indicator: Indicator, cells: RowCells) -> None:
-        carrying, carried_over = self._unit_cells(cells, self.roles.all("responsible"))
-        assessing, assessed_over = self._unit_cells(cells, self.roles.all("assigning"))
-        helping, _ = self._unit_cells(cells, self.roles.all("cooperating"))
+        carrying, carried_over = self._unit_cells(cells, self._all("responsible"))
+        assessing, assessed_over = self._unit_cells(cells, self._all("assigning"))
+        helping, _ = self._unit_cells(cells, self._all("cooperating"))
         extra = self.units.resolve_cells(helping, self.assessee)
-        if not self.roles.all("responsible") and assessing:
+        if not self._all("responsible") and assessing:
             # The only unit column assesses the work: its unit is the lead, as the one who sets the task.
             carrying, carried_over, assessing = assessing, assessed_over, []
             indicator.role = "assigning"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from pydantic import BaseModel, Field
 
 from normalize.departments import DepartmentRegistry, split_units
@@ -22,6 +24,11 @@ class UnitResolver:
         self.region = region
         # The year's roster, by canonical name: a name listed there is a real unit even if the registry lacks it.
         self.roster = {self.registry.resolve(name, region).canonical for name in roster or []}
+
+    @functools.cached_property
+    def known_names(self) -> frozenset[str]:
+        """Every name the registry and the roster know, as written: a cheap first test of a cell."""
+        return frozenset(self.registry.names() | self.roster)
 
     def canonical(self, name: str) -> tuple[str, bool]:
         resolution = self.registry.resolve(name, self.region)

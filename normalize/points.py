@@ -75,6 +75,7 @@ def split_inline_points(text: str) -> tuple[str, float | None]:
     return indicator, points
 
 
+@functools.lru_cache(maxsize=16384)  # every cell of a table is asked once for its columns' evidence, once as a row
 def parse_points_cell(text: str | None) -> float | None:
     """A cell of a 分值 column: ``10``, ``  20``, ``35 分``, ``-0.5``, ``（20分）``; empty or ``—`` → None."""
     if text is None:

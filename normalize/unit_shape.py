@@ -21,7 +21,7 @@ _UNIT_ENDINGS = (
     "委员会", "办公室", "人武部", "武装部", "分公司", "分局", "支队", "大队", "中队", "公司", "集团",
     "中心", "街道", "联合会", "协会", "学会", "银行", "医院", "学校", "党校", "政府", "党委",
     "人大", "政协", "局", "委", "办", "部", "院", "会", "社", "队", "行", "馆", "处", "所", "站", "厅",
-    "段", "镇", "乡", "台", "校", "联", "署", "司", "团", "场", "园区",
+    "段", "镇", "乡", "台", "校", "联", "署", "司", "团", "场", "园区", "机关", "科协", "书店", "开发区", "经开区",
 )  # fmt: skip
 _ENDING = regex.compile("(?:" + "|".join(map(regex.escape, _UNIT_ENDINGS)) + r")$")
 # Short forms that end otherwise: 县府办 and 团县委 end well; these do not.
@@ -42,6 +42,7 @@ _FILLERS = frozenset({"—", "——", "－", "--", "-", "/", "／", "无", "暂
 _MAX_LEN = 24
 
 
+@functools.lru_cache(maxsize=16384)
 def is_filler(text: str) -> bool:
     """``——``, ``/``, ``无``, ``…``: a cell that says "nothing here" (not a merge, not a unit)."""
     key = "".join(text.split())
