@@ -201,7 +201,7 @@ def _ingest_report(summary: Any, store: Any) -> str:
 
 def _status_label(result: Any) -> str:
     """``added`` alone would hide a notice that gave nothing: say so in the row itself."""
-    if result.status in ("added", "replaced") and result.indicators == 0 and result.frameworks == 0:
+    if any(w.startswith("0 项指标") for w in result.warnings):  # not a 办法 with rules only: nothing read
         return f"{result.status}（0 指标）"
     return str(result.status)
 
