@@ -153,12 +153,12 @@ class RowReader:
             and cells.fresh[c]
             and (roles[c] not in _NOT_TEXT_ROLES or (roles[c] == "seq" and not _SEQ_ONLY.match(t)))
         ]
-        if not texts or any(cells.fresh[c] for c in self._all("responsible") + self._all("assigning")):
+        if not texts:
             return None
         seq = self._first("seq")
         if self.roles.chinese_seq_sections and seq is not None and _CHINESE_SEQ.match(cells.texts[seq]):
-            return texts[0]  # 一 | 河湖长制基础工作 | 16 among rows numbered 1, 2, 3
-        if len(texts) != 1:
+            return texts[0]  # 一 | 河湖长制基础工作 | 16 among rows numbered 1, 2, 3 (its own unit or not)
+        if len(texts) != 1 or any(cells.fresh[c] for c in self._all("responsible") + self._all("assigning")):
             return None
         col, item = texts[0], self._first("item")
         text = cells.texts[col]

@@ -78,9 +78,24 @@ _ELIDED_BODY_MAX_LEN = 10  # 工业和信息化委, 住房和城乡建设局: a 
 _BODY_ENDING = regex.compile(r"(?:局|委|办|中心)$")
 # Where a name glued to the next one ends: a unit ending followed by a level prefix (局|市…, 办|区…).
 _GLUE = regex.compile(r"(?<=(?:局|委|办|部|院|中心|公司|厅|会|社|队|站|所|处))(?=(?:省|市|县|区|州|旗)\p{Han}{2,})")
+_WHOLLY_BRACKETED = regex.compile(r"^[（(【\[][^）)】\]]+[）)】\]]$")
+# Endings that name no body by themselves: the end of a name wrapped onto a new line.
+_BARE_ENDINGS = frozenset({"办公室", "委员会", "管委会", "管理委员会", "工作委员会", "管理局", "服务中心", "办事处", "分局"})
 _LEVEL_START = regex.compile(r"^(?:中共)?(?:省|市|县|区|州|旗)")
 # Endings a list writes once for several places: 城乡一体化示范区、高新区党工委和管委会.
 _SHARED_SUFFIX = regex.compile(r"(?:党工委和管委会|党委和人民政府|党委和政府|党工委|管委会|人民政府|党委)$")
+
+
+def _rejoin(chunks: list[str]) -> list[str]:
+    """Pieces that are not names on their own belong to the name before them: a co-located name on
+    its own line (经开区⏎(邹区镇)), or a name wrapped in a narrow column (市委⏎办公室)."""
+    out: list[str] = []
+    for chunk in chunks:
+        if out and chunk and (_WHOLLY_BRACKETED.match(chunk) or chunk in _BARE_ENDINGS):
+            out[-1] += chunk
+        elif chunk:
+            out.append(chunk)
+    return out
 
 
 def _raw_chunks(text: str) -> Iterator[str]:
@@ -179,12 +194,13 @@ def _strip_tail(chunks: list[str]) -> str | None:
 @functools.lru_cache(maxsize=16384)  # owner cells repeat across rows, tables and notices
 def parse_unit_list(cell_text: str) -> UnitList:
     """Split an owner cell into unit mentions (DOMAIN §2.6) and record an open-ended ``等…`` tail."""
-    chunks = [chunk.strip(_JUNK) for chunk in _raw_chunks(cell_text)]
+    chunks = _rejoin([chunk.strip(_JUNK) for chunk in _raw_chunks(cell_text)])
     chunks = [part for chunk in chunks if chunk for part in _unglue(chunk)]
     tail = _strip_tail(chunks)
     chunks = _share_suffix(chunks)
     mentions: list[UnitMention] = []
-    prefix: str | None = None
+    # A list whose first names drop the level the later ones write (发改局⏎区工信局) shares that level.
+    prefix: str | None = next((p for c in chunks if (p := _prefix_of(split_colocation(c)[0]))), None)
     for chunk in chunks:
         position = len(mentions) + 1
         if chunk in SPECIAL_OWNERS:
