@@ -80,7 +80,9 @@ _BODY_ENDING = regex.compile(r"(?:局|委|办|中心)$")
 _GLUE = regex.compile(r"(?<=(?:局|委|办|部|院|中心|公司|厅|会|社|队|站|所|处))(?=(?:省|市|县|区|州|旗)\p{Han}{2,})")
 _WHOLLY_BRACKETED = regex.compile(r"^[（(【\[][^）)】\]]+[）)】\]]$")
 # Endings that name no body by themselves: the end of a name wrapped onto a new line.
-_BARE_ENDINGS = frozenset({"办公室", "委员会", "管委会", "管理委员会", "工作委员会", "管理局", "服务中心", "办事处", "分局"})
+_BARE_ENDINGS = frozenset(
+    {"办公室", "委员会", "管委会", "管理委员会", "工作委员会", "管理局", "服务中心", "办事处", "分局"}
+)
 _LEVEL_START = regex.compile(r"^(?:中共)?(?:省|市|县|区|州|旗)")
 # Endings a list writes once for several places: 城乡一体化示范区、高新区党工委和管委会.
 _SHARED_SUFFIX = regex.compile(r"(?:党工委和管委会|党委和人民政府|党委和政府|党工委|管委会|人民政府|党委)$")
