@@ -78,6 +78,8 @@ _ELIDED_BODY_MAX_LEN = 10  # 工业和信息化委, 住房和城乡建设局: a 
 _BODY_ENDING = regex.compile(r"(?:局|委|办|中心)$")
 # Where a name glued to the next one ends: a unit ending followed by a level prefix (局|市…, 办|区…).
 _GLUE = regex.compile(r"(?<=(?:局|委|办|部|院|中心|公司|厅|会|社|队|站|所|处))(?=(?:省|市|县|区|州|旗)\p{Han}{2,})")
+# A branch of a higher level's body (自然资源分局, 生态环境分局: the city bureau's) is not the county's.
+_BRANCH = regex.compile(r"(?:分局|分公司|支队|分中心)$")
 _WHOLLY_BRACKETED = regex.compile(r"^[（(【\[][^）)】\]]+[）)】\]]$")
 # Endings that name no body by themselves: the end of a name wrapped onto a new line.
 _BARE_ENDINGS = frozenset(
@@ -135,7 +137,7 @@ def _prefix_of(name: str) -> str | None:
 
 
 def _needs_prefix(chunk: str) -> bool:
-    if _HAS_PREFIX.match(chunk) or not _UNIT_SUFFIX.search(chunk):
+    if _HAS_PREFIX.match(chunk) or not _UNIT_SUFFIX.search(chunk) or _BRANCH.search(chunk):
         return False
     if len(chunk) <= _ELIDED_MAX_LEN:
         return not _TOWNSHIP.search(chunk)

@@ -24,6 +24,7 @@ CELLS = [
     ("经开区\n(邹区镇)、各街道", ["经开区", "各街道"]),  # a co-located name on its own line stays with its unit
     ("市委\n办公室", ["市委办公室"]),  # a name wrapped in a narrow column
     ("发改局\n区工信局", ["区发改局", "区工信局"]),  # the level a later name writes is the list's
+    ("自然资源分局、区发展改革局", ["自然资源分局", "区发展改革局"]),  # a city bureau's branch is not the district's
 ]
 UNITS = ["区城管执法局", "县府办", "各镇（街道）", "团县委", "县政府办（信访局）", "市住建委", "县农机中心"]
 NOT_UNITS = ["副县长", "县委常委", "增长7%", "完成年度任务", "局", "重点考核部门", "陈宣群", "——",
