@@ -3,16 +3,16 @@
 The evidence the web-text reader (``parsers.web_text``) works with:
 
 * a cell's **kind**: empty, dash (``——``, ``/``, ``无``, ``……``), int, number (``10分``, ``-1.5``,
-  ``5%``), a bare sequence mark (``2.``, ``（三）``), an item (``1.xxx``, ``（一）xxx``), organ names
-  (``县委办、县府办``, ``市统计局(牵头) 市发改委``) or other text;
+  ``5%``), a bare sequence mark (``2.``, ``（三）``), an item (``1.xxx``, ``（一）xxx``), a unit of
+  measure (``%``, ``万亩``, ``万元/人``: a 单位 column), organ names (``县委办、县府办``,
+  ``市统计局(牵头) 市发改委``) or other text;
 * a header's **role**: 序号 → sequence numbers, 分值/权重/得分 → numbers, X单位/部门/来源/牵头 →
   organs, 项目/类别/内容/指标/任务 → labels (text, not numbers nor organs), anything else → no prior;
 * a column's **profile**: the share of each kind in its complete rows (plus the header's prior),
   and how well a kind fits it, from -1 (never seen there) to 1.
 
 Short rows are placed on the columns that fit their cells best (:func:`place_cells`); a stream of
-cells is cut into rows by dynamic programming (:func:`cut_rows`), and :func:`inconsistency` says
-when such a reading cannot be trusted.
+cells is cut into rows in ``parsers.web_cut``.
 """
 
 from __future__ import annotations
@@ -20,16 +20,16 @@ from __future__ import annotations
 import itertools
 import re
 
-__all__ = [
-    "cut_rows", "fit", "header_role", "inconsistency", "is_header_cell", "kind", "place_cells", "place_short_row",
-    "profiles",
-]  # fmt: skip
-
-Span = tuple[int, int, int]  # a cell cut from a stream: (first line, last line, column)
+__all__ = ["fit", "header_role", "is_header_cell", "kind", "place_cells", "place_short_row", "profiles"]
 
 # --- what a cell looks like ------------------------------------------------------------------
 
 _CN = "一二三四五六七八九十"
+# A unit of measure alone in a cell (a 单位 column): `%`, `万亩`, `亿斤`, `万元/人`.
+_MEASURE = (
+    r"(?:[%％‰]|[万亿千百]?(?:元|人次?|户|个|家|项|件|次|亩|公顷|吨|斤|公斤|头|只|羽|株|棵|所|座|套|辆|台|张|篇|份"
+    r"|宗|起|公里|千米|米|平方米|平方公里|立方米|千瓦时?|标准箱|床|册|条|处|批|场|天|小时))"
+)
 KINDS = (
     ("empty", re.compile(r"^$")),
     ("dash", re.compile(r"^(?:[—\-－–―─/／]+|无|…+|\.{3,})$")),
@@ -39,6 +39,7 @@ KINDS = (
     ("seq_cn", re.compile(rf"^(?:[（(][{_CN}]{{1,3}}[）)]|[{_CN}]{{1,3}}\s*[、.．])$")),
     ("item_ar", re.compile(r"^(?:[（(]\d{1,3}[）)]|\d{1,3}\s*[.．、](?!\d))\s*\S")),
     ("item_cn", re.compile(rf"^(?:[（(][{_CN}]{{1,3}}[）)]|[{_CN}]{{1,3}}\s*[、.．])\s*\S")),
+    ("measure", re.compile(rf"^{_MEASURE}(?:\s*/\s*{_MEASURE})?$")),
 )
 ORGAN_TAIL = re.compile(
     r"(?:局|办|委|部|院|中心|室|处|队|站|社|馆|校|厅|署|组|科|政府|党委|党组|单位|公司|集团|办事处|银行|委员会"
@@ -56,6 +57,7 @@ COMPAT = {
     )
 }  # fmt: skip
 EVIDENCE = frozenset({"int", "number", "seq_ar", "seq_cn", "unit"})
+SEQ_KINDS = frozenset({"int", "seq_ar", "seq_cn"})
 
 HEADER_WORDS = re.compile(
     "序号|编号|内容|分值|分数|权重|得分|单位|部门|指标|类别|项目|任务|标准|办法|备注|时限|目标|名称|牵头|责任"
@@ -79,9 +81,6 @@ ROLE_KIND = {"seq": "int", "number": "number", "unit": "unit", "label": "text", 
 
 LITERAL_BONUS = 0.25  # the cells as written win ties
 SHIFT_COST = 0.05  # per column a cell moves right
-MISSING_COST = 0.5  # per missing cell when cutting rows
-COVERED_COST = 0.2  # per missing cell at a row's start (a category cell merged over the rows below)
-MERGE_COST = 0.5  # per line that goes on with the cell above instead of being a cell
 MAX_PLACE_COLS = 12
 
 
@@ -181,82 +180,3 @@ def place_short_row(cells: list[str], complete: list[list[str]], header: list[st
     """Columns for a short TAB-separated row, from the complete rows and the header's words."""
     roles = [header_role(h) for h in header] if is_header_row(header) else None
     return place_cells([kind(c) for c in cells], profiles(complete, roles, len(header)))
-
-
-# --- cutting rows out of a stream of cells ---------------------------------------------------
-
-
-_SAME, _NEW, _MERGE = 0, 1, 2
-WRAPS = frozenset({"text", "unit", "item_ar", "item_cn"})  # a cell that may go on over the next line
-WRAP_TAILS = frozenset({"text", "unit"})  # … and what that next line may look like
-
-
-def cut_rows(kinds: list[str], profiles: list[dict[str, float]]) -> list[list[Span]]:
-    """Rows of cells ``(first line, last line, column)``: where kinds fit columns best.
-
-    Dynamic programming over (line, column): the next line goes right of the current cell in the
-    same row, opens a new row at any column (leading cells covered by a merge above), or goes on
-    with the current cell (a cell over several lines); missing cells and continued cells cost.
-    """
-    n_cols = len(profiles)
-    fits = [[fit(k, p) for p in profiles] for k in kinds]
-    best = [[fits[0][c] - COVERED_COST * c for c in range(n_cols)]]
-    back = [[(-1, _NEW)] * n_cols]
-    for i in range(1, len(kinds)):
-        wraps = kinds[i - 1] in WRAPS and kinds[i] in WRAP_TAILS
-        row_best, row_back = [], []
-        for col in range(n_cols):
-            options = [(best[-1][c] - MISSING_COST * (col - c - 1), (c, _SAME)) for c in range(col)]
-            trailing = [best[-1][c] - MISSING_COST * (n_cols - 1 - c) for c in range(n_cols)]
-            options += [(trailing[c] - COVERED_COST * col, (c, _NEW)) for c in range(n_cols)]
-            value, origin = max(options, key=lambda option: option[0])
-            value += fits[i][col]
-            if wraps and best[-1][col] - MERGE_COST + min(0.0, fits[i][col]) > value:
-                value, origin = best[-1][col] - MERGE_COST + min(0.0, fits[i][col]), (col, _MERGE)
-            row_best.append(value)
-            row_back.append(origin)
-        best.append(row_best)
-        back.append(row_back)
-    col = max(range(n_cols), key=lambda c: best[-1][c] - MISSING_COST * (n_cols - 1 - c))
-    rows: list[list[Span]] = [[]]
-    last = len(kinds) - 1
-    for i in range(len(kinds) - 1, -1, -1):
-        previous, how = back[i][col]
-        if how != _MERGE:
-            rows[-1].insert(0, (i, last, col))
-            last = i - 1
-            if how == _NEW and i:
-                rows.append([])
-        col = previous
-    return rows[::-1]
-
-
-def is_fragment(row: list[Span], kinds: list[str], profiles: list[dict[str, float]]) -> bool:
-    """A short row with no cell of evidence (a number, sequence or organ) in its column; a section row is fine."""
-    if len(row) == len(profiles) or (len(row) == 1 and kinds[row[0][0]] == "item_cn"):
-        return False
-    return not any(kinds[i] in EVIDENCE and fit(kinds[i], profiles[c]) >= 0.5 for i, _, c in row)
-
-
-def misfits(row: list[Span], kinds: list[str], profiles: list[dict[str, float]]) -> int:
-    return sum(fit(kinds[i], profiles[c]) < -0.5 for i, _, c in row if kinds[i] != "empty")
-
-
-def inconsistency(rows: list[list[Span]], kinds: list[str], profiles: list[dict[str, float]]) -> str:
-    """Why the reading cannot be trusted, or ``""``."""
-    n_cols = len(profiles)
-    if len(rows) < 2:
-        return "fewer than two rows fit under its header"
-    cells = sum(len(row) for row in rows)
-    bad = sum(misfits(row, kinds, profiles) for row in rows)
-    if bad * 10 > cells:
-        return f"{bad} of {cells} cells do not fit their columns"
-    fragments = sum(is_fragment(row, kinds, profiles) for row in rows)
-    if fragments * 5 > len(rows):
-        return f"{fragments} of {len(rows)} rows are fragments without evidence"
-    if (n_cols * len(rows) - cells) * 5 > 2 * n_cols * len(rows):
-        return "too many of its cells are missing"
-    continued = sum(last > first for row in rows for first, last, _ in row)
-    if continued * 5 > cells:
-        return f"{continued} of {cells} cells would run over several lines"
-    return ""

@@ -13,16 +13,19 @@ calls :func:`read_table` at each line that is not one of the seed layouts:
   cells one per line are. A blank line ends the block unless its lines are all one blank
   line apart; a pager (``第 [1] [2] 页 共[5]页``) is skipped.
 * **cells one per line**: a run of at least three header cells (``序号`` / ``考核内容`` /
-  ``分值`` / ``责任单位``: short, no digits, a header word) fixes the row width, then the
-  data cells follow one per line (blank lines end the table, unless the header's cells are one
-  blank line apart). Rows are cut where the cells' kinds fit the columns best (a sequence
-  number in the 序号 column, a bare number in the points column, organ names in a unit
-  column; ``parsers.web_cells``), a missing cell, and a line going on with the cell above,
-  costing a penalty; columns whose header says nothing are learnt from a first cut. A lone
-  ``（一）…`` cell is a section row. Fragments at the end (the text after the table) are left
-  out. The reading is refused (the lines stay paragraphs, with a ``table_unread`` warning)
-  when cells contradict what their header announces, when short rows without any evidence
-  are more than a fifth, or when too many cells are missing or run over several lines.
+  ``分值`` / ``责任单位``: short, no digits, a header word; a line opening a header cell split
+  over two lines, ``2015年`` / ``目 标``, counts) fixes the row width, then the data cells follow
+  one per line (blank lines end the table, unless the header's cells are one blank line apart).
+  The header is read against the rows' width (``parsers.web_header``: a spanning first cell
+  when the rows are wider, split cells joined when they are narrower). Rows are cut where the
+  cells' kinds fit the columns best (``parsers.web_cut``: a sequence number in the 序号 column,
+  a bare number in the points column, ``万亩`` in a 单位 column, organs in a unit column, organs
+  stacked one per line in one cell; missing cells mostly a left block); columns whose header
+  says nothing are learnt from a first cut. A lone ``（一）…`` cell is a section row. Fragments
+  at the end (the text after the table) are left out. The reading is refused (the lines stay
+  paragraphs, with a ``table_unread`` warning) when cells contradict what their header
+  announces, when short rows without any evidence are more than a fifth, or when too many
+  cells are missing or run over several lines.
 
 Cells covered by a rowspan in the page are simply missing from a web copy. A short row's
 cells are placed by kind: each column has a profile of the kinds in the complete rows (and
@@ -34,7 +37,7 @@ row is reported as a ``short_row`` warning, as for the seed layouts; a reading w
 more than ``MAX_COLS`` cells has lost its rows and is refused.
 
 TAB-separated rows whose cell holds a line break arrive as a row cut over two lines, or as
-lines without TABs between two rows: :func:`continue_tab_row` joins them.
+lines without TABs between two rows: :func:`continue_tab_row` (``parsers.web_tabs``) joins them.
 """
 
 from __future__ import annotations
@@ -44,14 +47,15 @@ import re
 from dataclasses import dataclass
 
 from parsers import web_cells as wc
+from parsers import web_cut, web_header
 from parsers.document import Cell, ParseWarning, Table
+from parsers.web_tabs import continue_tab_row, wrapped_cell_warning
 
 __all__ = ["continue_tab_row", "read_table", "wrapped_cell_warning"]
 
 log = logging.getLogger(__name__)
 
 MIN_HEADER_CELLS = 3  # a run of header cells one per line
-MAX_WRAP_LINES = 6
 MAX_GAP_LINES = 8  # bar-less lines inside a pipe block (a cell over several lines)
 RULE_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # A page's pager: `第 [1] [2] [3] 页 共[5]页`.
@@ -123,7 +127,7 @@ class _Context:
         self.warnings.append(
             ParseWarning(
                 code="short_row",
-                message=f"table {self.number}, row {r} (line {self.numbers[line]}, {_preview(cells)}): "
+                message=f"table {self.number}, row {r} (line {self.numbers[line]}, {web_cut.preview(cells)}): "
                 f"{len(cells)} of {n_cols} cells, {where}, missing cells empty",
             )
         )
@@ -138,63 +142,66 @@ class _Context:
         )
 
     @staticmethod
-    def table(grid: list[list[str]]) -> Table:
-        return Table.from_cells([Cell(text=t, row=r, col=c) for r, row in enumerate(grid) for c, t in enumerate(row)])
+    def table(grid: list[list[str]], spans: dict[tuple[int, int], int] | None = None) -> Table:
+        """The table of a grid of texts; ``spans[(r, c)]`` columns for a cell spanning to its right."""
+        spans = spans or {}
+        cells, covered = [], set()
+        for r, row in enumerate(grid):
+            for c, text in enumerate(row):
+                if (r, c) not in covered:
+                    span = spans.get((r, c), 1)
+                    cells.append(Cell(text=text, row=r, col=c, colspan=span))
+                    covered.update((r, c + k) for k in range(1, span))
+        return Table.from_cells(cells)
 
 
-def _preview(cells: list[str]) -> str:
-    first = next((t for t in cells if t.strip()), "").replace("\n", " ")
-    return f"“{first[:20]}…”" if len(first) > 20 else f"“{first}”"
-
-
-def _join(parts: list[str]) -> str:
-    """A cell's lines: stripped; a column of single characters (vertical text) joined without breaks."""
-    parts = [p.strip() for p in parts if p.strip()]
-    return "".join(parts) if len(parts) > 1 and all(len(p) == 1 for p in parts) else "\n".join(parts)
-
-
-def _texts(rows: list[list[wc.Span]], data: list[str], n_cols: int) -> list[list[str]]:
-    grid = []
-    for row in rows:
-        texts = [""] * n_cols
-        for first, last, col in row:
-            texts[col] = _join(data[first : last + 1])
-        grid.append(texts)
-    return grid
-
-
-def _trailing_junk(row: list[wc.Span], kinds: list[str], profiles: list[dict[str, float]]) -> bool:
-    return wc.is_fragment(row, kinds, profiles) or wc.misfits(row, kinds, profiles) > 0
+def _trailing_junk(rows: list[list[web_cut.Span]], kinds: list[str], profiles: list[dict[str, float]]) -> bool:
+    row = rows[-1]
+    return web_cut.is_fragment(row, kinds, profiles, rows[-2]) or web_cut.misfits(row, kinds, profiles) > 0
 
 
 def _cut_table(
     header: list[str], data: list[str], data_lines: list[int], context: _Context, *, trim: bool
 ) -> tuple[Table | None, int, str]:
     """Header + data cells → (table, number of data cells used, reason when refused)."""
-    roles = [wc.header_role(h) for h in header]
+    kinds = [wc.kind(t) for t in data]
+    head = web_header.read_header(header, data, kinds)
+    n_cols, roles = len(head.roles), head.roles
     if all(role in ("label", "any") for role in roles):
         return None, 0, "its header names no column to cut rows by (序号, 分值, 单位)"
     if not data:
         return None, 0, "it has no data cells"
-    kinds = [wc.kind(t) for t in data]
-    priors = wc.profiles([], roles, len(header))
-    learned = wc.profiles(_texts(wc.cut_rows(kinds, priors), data, len(header)), roles, len(header))
-    profiles = [p if role in wc.EVIDENCE_ROLES else q for p, q, role in zip(priors, learned, roles, strict=True)]
-    rows = wc.cut_rows(kinds, profiles)  # again, knowing what the columns without a telling header hold
-    while trim and len(rows) > 2 and _trailing_junk(rows[-1], kinds, priors):
+    reading = web_cut.read_stream(data, kinds, roles)
+    rows, priors = reading.rows, reading.priors
+    while trim and len(rows) > 2 and _trailing_junk(rows, kinds, priors):
         rows.pop()  # text after the table
-    reason = wc.inconsistency(rows, kinds, priors)  # judged by what the header words say, not by what was learned
+    reason = web_cut.inconsistency(rows, kinds, priors)  # judged by what the header words say, not by what was learned
     if reason:
         return None, 0, reason
-    grid = [list(header)]
-    for row, texts in zip(rows, _texts(rows, data, len(header)), strict=True):
-        if len(row) == 1 and kinds[row[0][0]] == "item_cn":  # a section row spanning the table
-            row, texts = [(row[0][0], row[0][1], 0)], [texts[row[0][2]]] + [""] * (len(header) - 1)
-        grid.append(texts)
-        if len(row) < len(header):
-            cells = [texts[col] for _, _, col in row]
-            context.short_row(len(grid) - 1, data_lines[row[0][0]], cells, tuple(c for *_, c in row), len(header))
-    return context.table(grid), rows[-1][-1][1] + 1, ""
+    grid, spans = [list(head.texts)], {(0, 0): head.span}
+    for row, texts in zip(rows, web_cut.texts(rows, data, n_cols), strict=True):
+        cells = [texts[col] for _, _, col in row]
+        columns, span = _section_row(row, kinds, head.span, n_cols)
+        grid.append([""] * n_cols)
+        for text, col in zip(cells, columns, strict=True):
+            grid[-1][col] = text
+        if span > 1:
+            spans[(len(grid) - 1, 0)] = span
+        elif len(row) < n_cols:
+            context.short_row(len(grid) - 1, data_lines[row[0][0]], cells, columns, n_cols)
+    return context.table(grid, spans), rows[-1][-1][1] + 1, ""
+
+
+def _section_row(row: list[web_cut.Span], kinds: list[str], span: int, n_cols: int) -> tuple[tuple[int, ...], int]:
+    """The row's columns, and how many its first cell spans (a section row shaped like the header)."""
+    columns = tuple(col for *_, col in row)
+    if kinds[row[0][0]] != "item_cn":
+        return columns, 1
+    if len(row) == 1:  # a section row alone on its line: in the first column, the others empty
+        return (0,), 1
+    if 0 < columns[0] < span:  # `一、核心指标…` under a header cell spanning the first columns
+        return (0, *columns[1:]), columns[0] + 1
+    return columns, 1
 
 
 # --- pipes -----------------------------------------------------------------------------------
@@ -254,7 +261,7 @@ def _rows_per_line(lines: list[str], body: list[int]) -> list[_Row]:
         elif "|" not in line and rows:
             cells = rows[-1].cells
             target = max((c for c, text in enumerate(cells) if text), default=len(cells) - 1)
-            cells[target] = _join([cells[target], line])
+            cells[target] = web_cut.join_lines([cells[target], line])
         else:
             rows.append(_Row(_line_cells(line), k))
     return rows
@@ -268,7 +275,7 @@ def _rows_by_bars(lines: list[str], body: list[int]) -> list[_Row]:
         parts = lines[k].split("|")
         for index, part in enumerate(parts):
             if index and (buffer or rows[-1].cells):  # a bar closes the open cell (a leading bar opens a row)
-                rows[-1].cells.append(_join(buffer))
+                rows[-1].cells.append(web_cut.join_lines(buffer))
                 buffer = []
             if part.strip():
                 if not buffer and not rows[-1].cells:
@@ -279,7 +286,7 @@ def _rows_by_bars(lines: list[str], body: list[int]) -> list[_Row]:
         if bars_only and after.strip() and not after.lstrip().startswith("|") and rows[-1].cells:
             rows.append(_Row([], k + 1))
     if buffer:
-        rows[-1].cells.append(_join(buffer))
+        rows[-1].cells.append(web_cut.join_lines(buffer))
     return [row for row in rows if any(cell.strip() for cell in row.cells)]
 
 
@@ -288,7 +295,7 @@ def _read_pipes(start: int, end: int, context: _Context) -> Table | None:
     if len(rows) != 1:
         return _grid(rows, context) if rows else None
     cells = _trimmed(rows[0].cells)  # no row marks: a stream of cells under a header
-    n_header = next((n for n, text in enumerate(cells) if not wc.is_header_cell(text)), len(cells))
+    n_header = web_header.header_length(cells)
     if n_header < MIN_HEADER_CELLS:
         context.refuse(start, end, "no header row fixes its width")
         return None
@@ -306,7 +313,8 @@ def _cell_lines(lines: list[str], start: int) -> tuple[list[int], int]:
     """Indices of the block's cell lines and the number of header cells among them.
 
     Blank lines end the block, unless the header's cells are themselves one blank line apart
-    (then two blank lines end it).
+    (then two blank lines end it). A line that is no header cell alone stays in the header when
+    it opens a header cell split over two lines (``2015年`` / ``目 标``).
     """
     spaced = start + 2 < len(lines) and not lines[start + 1].strip() and wc.is_header_cell(lines[start + 2])
     cells: list[int] = []
@@ -316,14 +324,15 @@ def _cell_lines(lines: list[str], start: int) -> tuple[list[int], int]:
         line = lines[i]
         if "\t" in line or "|" in line or (cells and DOC_BREAK.match(line)):
             break
-        if n_header < 0 and not wc.is_header_cell(line):
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        in_header = wc.is_header_cell(line) or (j < len(lines) and web_header.opens_split_cell(line, lines[j]))
+        if n_header < 0 and not in_header:
             n_header = len(cells)
             if n_header < MIN_HEADER_CELLS:
                 break  # no header: no need to read on
         cells.append(i)
-        j = i + 1
-        while j < len(lines) and not lines[j].strip():
-            j += 1
         if j - i - 1 > int(spaced) or j == len(lines):
             break
         i = j
@@ -367,43 +376,3 @@ def read_table(
         return None
     found = _read_cells(start, context)
     return (found[0], found[1], context.warnings) if found else None
-
-
-def wrapped_cell_warning(number: int, r: int, line: int, cells: list[str]) -> ParseWarning:
-    return ParseWarning(
-        code="wrapped_cell",
-        message=f"table {number}, row {r} (line {line}, {_preview(cells)}): a line without TABs was joined to "
-        "the row's last non-empty cell, not its last cell",
-    )
-
-
-def continue_tab_row(cells: list[str], lines: list[str], i: int, width: int) -> tuple[list[str], int, bool] | None:
-    """Lines from ``i`` that continue the TAB-separated row ``cells`` (a cell with line breaks).
-
-    Lines without TABs must lead straight (no blank line) to the next TAB-separated line. When
-    that line completes the short row to ``width`` cells (a browser copies a cell's line break as
-    a new line), it is joined in, the text on both sides of the break being text, not numbers or
-    organs; otherwise the lines without TABs go to the row's last non-empty cell. Returns the
-    row's cells, the next line to read and whether the text went to a cell other than the last
-    (an uncertain choice); ``None`` when the lines do not continue the row.
-    """
-    j = i
-    while j < len(lines) and lines[j].strip() and "\t" not in lines[j] and j - i < MAX_WRAP_LINES:
-        j += 1
-    if j >= len(lines) or "\t" not in lines[j]:
-        return None
-    wrapped = [lines[k].strip() for k in range(i, j)]
-    following = lines[j].split("\t")
-    head, tail = following[0].strip(), cells[-1].strip()
-    if len(cells) < width and len(cells) + len(following) - 1 == width and _wraps(tail) and _wraps(head):
-        return [*cells[:-1], _join([tail, *wrapped, head]), *following[1:]], j + 1, False
-    if j == i:
-        return None
-    target = max((c for c, text in enumerate(cells) if text.strip()), default=len(cells) - 1)
-    joined = [*cells[:target], _join([cells[target], *wrapped]), *cells[target + 1 :]]
-    return joined, j, target != len(cells) - 1
-
-
-def _wraps(text: str) -> bool:
-    """Text a line break may cut: not empty, not a number, sequence mark or organ name."""
-    return bool(text) and wc.kind(text) not in wc.EVIDENCE

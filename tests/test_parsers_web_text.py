@@ -13,6 +13,7 @@ import pytest
 from parsers.document import Document, Table
 from parsers.txt_parser import parse
 from parsers.web_cells import header_role, kind, place_cells, profiles
+from parsers.web_header import sequence_width
 
 WEBTEXT = Path(__file__).parent / "data" / "webtext"
 
@@ -155,15 +156,15 @@ def test_liaozhong_cells_one_per_line_with_a_section_row() -> None:
 
 
 def test_shenhe_cells_one_per_line_without_a_sequence_column() -> None:
-    """Three unit lines for two unit columns: the third is read as a row of its own, with a warning."""
+    """Three unit lines for two unit columns: two organs stacked in one cell, in the column of 区… lists."""
     document = real("shenhe_2024_tasks")
     (table,) = document.tables
     rows = grid(table)
     assert rows[0] == ["主要工作任务", "牵头单位", "责任单位"]
     assert rows[2][1:] == ["区发改局", "区工信局、区商务局、区文旅局、区金融局、各街道办事处"]
-    assert rows[3][1:] == ["发改局", "区工信局"]
-    assert rows[4] == ["", "", "各街道办事处"]
-    assert "row 4 (line 40, “各街道办事处”): 1 of 3 cells, placed in columns 3" in document.warnings[-1].message
+    assert rows[3][1:] == ["发改局", "区工信局\n各街道办事处"]  # as task 3 has it: 区工信局、各街道办事处
+    assert rows[4][1:] == ["发改局", "区工信局、各街道办事处"]
+    assert codes(document) == ["short_row"]  # the section row only
 
 
 def test_wzdkw_colspan_header_is_refused_and_kept_as_paragraphs() -> None:
@@ -260,6 +261,269 @@ def test_pipe_rows_missing_their_leading_cells(tmp_path: Path) -> None:
     assert "placed in columns 2, 3, 4 by their kinds" in document.warnings[0].message
 
 
+# --- header and rows of different widths (snippets of tests/data/real development folders) ----
+
+
+def spaced(*lines: str) -> str:
+    """Cells one per line, one blank line apart, as many pages copy them."""
+    return "\n\n".join(lines) + "\n"
+
+
+AH_2011 = """附表3
+“十二五”居民收入倍增规划考核指标
+指 标
+| 权重
+| 单位
+| 2015年
+目 标
+| 牵头部门
+| 一、核心指标(2项)(权重占50%)
+| 50
+|
+|
+| | 1
+| 城镇居民人均可支配收入
+| 25
+| 元
+| 31000
+| | 2
+| 农村居民人均纯收入
+| 25
+| 元
+| 10570
+| | 二、发展指标(2项)(权重占10%)
+| 10
+|
+|
+| | 3
+| GDP年均增长10%以上
+| 5
+| %
+| 10
+| | 4
+| 非公有经济增加值占GDP比重
+| 5
+| %
+| 65
+| 省经信委
+|
+第 [1] [2] [3] [4] 页 共[5]页
+|
+"""
+
+
+def test_a_header_narrower_than_its_rows_spans_the_sequence_column(tmp_path: Path) -> None:
+    """ah-2011: `指 标` covers 序号 and the name, every numbered row has one cell more; section rows alike."""
+    document = write(tmp_path, AH_2011)
+    (table,) = document.tables
+    assert grid(table) == [
+        ["指 标", None, "权重", "单位", "2015年\n目 标", "牵头部门"],
+        ["一、核心指标(2项)(权重占50%)", None, "50", "", "", ""],
+        ["1", "城镇居民人均可支配收入", "25", "元", "31000", ""],
+        ["2", "农村居民人均纯收入", "25", "元", "10570", ""],
+        ["二、发展指标(2项)(权重占10%)", None, "10", "", "", ""],
+        ["3", "GDP年均增长10%以上", "5", "%", "10", ""],
+        ["4", "非公有经济增加值占GDP比重", "5", "%", "65", "省经信委"],
+    ]
+    assert [cell.colspan for cell in table.rows[0]] == [2, 1, 1, 1, 1]
+    assert [cell.colspan for cell in table.rows[1]] == [2, 1, 1, 1, 1]
+    assert texts(document) == ["附表3", "“十二五”居民收入倍增规划考核指标"]
+    assert document.warnings == []
+
+
+def test_a_narrow_header_of_cells_one_per_line(tmp_path: Path) -> None:
+    content = "指 标\n权重\n牵头部门\n1\n城镇居民人均可支配收入\n25\n省人社厅\n2\n农村居民人均纯收入\n25\n省农委\n"
+    content += "3\n新型农民培训人数\n3\n省农委\n"
+    (table,) = write(tmp_path, content).tables
+    assert grid(table)[:2] == [["指 标", None, "权重", "牵头部门"], ["1", "城镇居民人均可支配收入", "25", "省人社厅"]]
+
+
+# Cells, then the rows' width the sequence numbers tell (None: not told).
+# fmt: off
+SEQUENCE_WIDTHS = (
+    (["1", "甲", "10", "2", "乙", "8", "3", "丙", "6"], 3),
+    # a section row, and a weight 5 before the row numbered 5
+    (["一、经济", "50", "1", "甲", "3", "元", "2", "乙", "5", "%", "一、社会", "40", "3", "丙", "5", "人",
+      "4", "丁", "5", "个", "5", "戊", "2", "个"], 4),
+    (["1", "甲", "2", "乙"], None),  # two numbers: no width
+    (["甲", "1", "乙", "3", "丙", "2"], None),  # not in order
+)
+# fmt: on
+
+
+@pytest.mark.parametrize(("cells", "width"), SEQUENCE_WIDTHS)
+def test_sequence_width(cells: list[str], width: int | None) -> None:
+    assert sequence_width(cells, [kind(c) for c in cells]) == width
+
+
+ZJ_2013_A = spaced(
+    "三、A类条线工作考核细则",
+    "序号", "条线工作", "考核责任", "单位", "考核项目", "考核指标、要求", "考核赋分办法",
+    "1", "殡葬改革与社会养老服务体系建设", "市殡改办", "市民政局",
+    "私坟“禁新”、整改工作(30分)", "严禁任何形式的新建、翻新、扩建私坟。", "每月进行一次明察暗访,按照排名赋分。",
+    "骨灰流向跟踪管理工作(10分)", "全面推行骨灰流向跟踪管理,骨灰跟踪管理率达到100%。", "实行每月一排名,按照排名赋分。",
+    "公墓建设工作(20分)", "完成2013年度公墓建设任务,确保年底前投入使用。", "每个季度一排名,按排名赋分。",
+)  # fmt: skip
+
+
+def test_a_header_cell_split_over_two_lines_is_joined_by_the_rows_width(tmp_path: Path) -> None:
+    """zj-2013-a: `考核责任` / `单位` is one header cell; two units stacked in one cell; rows covered on the left."""
+    document = write(tmp_path, ZJ_2013_A)
+    (table,) = document.tables
+    rows = grid(table)
+    assert rows[0] == ["序号", "条线工作", "考核责任\n单位", "考核项目", "考核指标、要求", "考核赋分办法"]
+    assert rows[1][:4] == ["1", "殡葬改革与社会养老服务体系建设", "市殡改办\n市民政局", "私坟“禁新”、整改工作(30分)"]
+    assert [row[3] for row in rows[2:]] == ["骨灰流向跟踪管理工作(10分)", "公墓建设工作(20分)"]
+    assert all(row[:3] == ["", "", ""] for row in rows[2:])
+    assert texts(document) == ["三、A类条线工作考核细则"]
+    assert "3 of 6 cells, placed in columns 4, 5, 6 by their kinds" in document.warnings[0].message
+
+
+def test_split_header_cells_that_are_no_header_cell_alone(tmp_path: Path) -> None:
+    """`2015年` and `区政府` open a header cell: joined down to the width the sequence numbers tell."""
+    rows = [
+        ("1", "城镇居民人均可支配收入", "元", "31000", "张三", "省人社厅"),
+        ("2", "农村居民人均纯收入", "元", "10570", "李四", "省农委"),
+        ("3", "新型农民培训人数", "万人", "200", "王五", "省农委"),
+    ]
+    header = ("序号", "指标", "单位", "2015年", "目 标", "区政府", "分管领导", "牵头部门")
+    (table,) = write(tmp_path, "\n".join(header + tuple(c for row in rows for c in row)) + "\n").tables
+    assert grid(table)[0] == ["序号", "指标", "单位", "2015年\n目 标", "区政府\n分管领导", "牵头部门"]
+    assert grid(table)[1:] == [list(row) for row in rows]  # the bare 单位 is a column of its own
+
+
+def test_a_bare_unit_column_beside_a_split_looking_header_is_kept(tmp_path: Path) -> None:
+    """`考核责任` / `单位` over organs and `%`/`亿元`: rows as wide as the header lines, nothing joined."""
+    content = "指标\n考核责任\n单位\n目标值\n分值\n"
+    content += "GDP增速\n县发改局\n%\n7\n10\n财政收入\n县财政局\n亿元\n5\n8\n粮食面积\n县农业农村局\n万亩\n2\n6\n"
+    (table,) = write(tmp_path, content).tables
+    assert grid(table) == [
+        ["指标", "考核责任", "单位", "目标值", "分值"],
+        ["GDP增速", "县发改局", "%", "7", "10"],
+        ["财政收入", "县财政局", "亿元", "5", "8"],
+        ["粮食面积", "县农业农村局", "万亩", "2", "6"],
+    ]
+
+
+SHENGSI = spaced(
+    "考核项目", "序号", "考核指标", "考核内容", "单位", "年度目标", "责任部门", "评分部门",
+    "农业高质高效", "1", "确保粮食和重要农产品有效供给", "农林牧渔业增加值增幅", "%", "≥2%",
+    "县海洋与渔业局", "县农业农村局", "市海洋渔业局市农业农村局",
+    "2", "农业劳动生产率及增幅", "万元/人", "全市统筹", "县海洋与渔业局", "县农业农村局", "市海洋渔业局市农业农村局",
+    "3", "粮食安全责任制", "-", "良好以上", "县经济和信息化局", "市商务局",
+    "4", "粮食播种面积", "万亩", "0.07", "县农业农村局", "市农业农村局",
+    "5", "油菜面积", "万亩", "0", "县农业农村局", "市农业农村局",
+    "10", "建设美丽牧场", "0", "县农业农村局", "市农业农村局",
+    "11", "建设“千亩方、万亩方”", "永久基本农田", "万亩", "0", "县自然资源和规划局", "市资源规划局",
+)  # fmt: skip
+
+
+def test_short_rows_of_cells_one_per_line_miss_their_left_block(tmp_path: Path) -> None:
+    """zj-2021-shengsi: 考核项目 and 考核指标 are merged over the rows, `万亩` goes under 单位."""
+    document = write(tmp_path, SHENGSI)
+    (table,) = document.tables
+    rows = grid(table)
+    hy, sy = "县海洋与渔业局\n县农业农村局", "市海洋渔业局市农业农村局"  # two units stacked; two run together
+    assert rows[1][3:] == ["农林牧渔业增加值增幅", "%", "≥2%", hy, sy]
+    assert rows[2] == ["", "2", "", "农业劳动生产率及增幅", "万元/人", "全市统筹", hy, sy]
+    assert rows[3] == ["", "3", "", "粮食安全责任制", "-", "良好以上", "县经济和信息化局", "市商务局"]
+    assert rows[4] == ["", "4", "", "粮食播种面积", "万亩", "0.07", "县农业农村局", "市农业农村局"]
+    assert rows[6] == ["", "10", "", "建设美丽牧场", "", "0", "县农业农村局", "市农业农村局"]  # no 单位 in this row
+    assert rows[7][1:4] == ["11", "建设“千亩方、万亩方”", "永久基本农田"]
+    assert len(rows) == 8
+
+
+DAZHU = """2016年民生实事目标任务分解表
+序号
+民生实事
+责任单位
+完成时限
+1
+启动建设东柳河城区段综合治理工程和东湖湿地公园。
+县水务局
+县住建局
+县护城河指挥部
+12月底前
+2
+新建2座人行天桥。
+县住建局
+9月投入使用
+3
+启动县图书馆新馆建设。
+县文体广新局
+县代建中心
+12月底前
+5
+开工建设县老年养护楼。
+县民政局
+5月底前动工
+开工建设老年大学。
+12月底前
+6
+迁建县政务服务中心。
+县政务服务中心
+县代建中心
+12月底前
+分享到:
+"""
+
+
+def test_units_stacked_one_per_line_stay_in_one_cell(tmp_path: Path) -> None:
+    """sc-2016-dazhu: organ lines after an organ line, where the row would be too long, are one cell."""
+    document = write(tmp_path, DAZHU)
+    (table,) = document.tables
+    assert grid(table) == [
+        ["序号", "民生实事", "责任单位", "完成时限"],
+        ["1", "启动建设东柳河城区段综合治理工程和东湖湿地公园。", "县水务局\n县住建局\n县护城河指挥部", "12月底前"],
+        ["2", "新建2座人行天桥。", "县住建局", "9月投入使用"],
+        ["3", "启动县图书馆新馆建设。", "县文体广新局\n县代建中心", "12月底前"],
+        ["5", "开工建设县老年养护楼。", "县民政局", "5月底前动工"],
+        ["", "开工建设老年大学。", "", "12月底前"],  # 序号 and 责任单位 merged over two tasks
+        ["6", "迁建县政务服务中心。", "县政务服务中心\n县代建中心", "12月底前"],
+    ]
+    assert texts(document) == ["2016年民生实事目标任务分解表", "分享到:"]
+    assert codes(document) == ["short_row"]
+
+
+def test_units_stacked_in_every_row_do_not_make_the_table_unreadable(tmp_path: Path) -> None:
+    content = "序号\n考核内容\n分值\n责任单位\n1\nGDP增速\n10\n县发改局\n县统计局\n2\n财政收入\n8\n县财政局\n县税务局\n"
+    content += "3\n粮食面积\n6\n县农业农村局\n县统计局\n"
+    document = write(tmp_path, content)
+    units = [row[3] for row in grid(document.tables[0])[1:]]
+    assert units == ["县发改局\n县统计局", "县财政局\n县税务局", "县农业农村局\n县统计局"]
+    assert document.warnings == []
+
+
+def test_stacked_units_go_to_the_unit_column_whose_cells_list_several(tmp_path: Path) -> None:
+    content = "序号\n主要任务\n牵头单位\n配合单位\n1\n建设东湖公园\n县水务局\n县住建局\n县林业局\n"
+    content += "2\n新建人行天桥\n县住建局\n县交通局、县公安局\n3\n启动图书馆建设\n县文广局\n县财政局、县代建中心\n"
+    (table,) = write(tmp_path, content).tables
+    assert grid(table)[1] == ["1", "建设东湖公园", "县水务局", "县住建局\n县林业局"]
+
+
+# Text with no cell structure (development folders): it stays paragraphs, no table is guessed.
+NO_CELLS = (
+    # ha-2018: each row on one line, cells separated by spaces only
+    "序号 类别 主要任务 细化措施 牵头单位 参与单位 责任单位\n"
+    "1 加强水资源保 护 严守水资源开发利用控制红线 实施水资源消耗总量和强度双控行动。 市水利局 市发展改革委 各县政府\n"
+    "2  严守用水 效率控制 红线 落实万元国内生产总值水耗指标等用水效率评估体系。 市水利局 市发展改革委 各县政府\n",
+    # jx-2019: a PDF's column blocks run together
+    "序号 考核项目 总分 一 河湖长制基础工作 1 2 3 4 5 完善组织体系 强化督察督办 贯彻落实有关法规 各项 分值 100 16 1\n\n"
+    "负责考核单位 市河长办 市综合行政执法局、市住建局 市综合行政执法局 市生态环境局\n",
+    # bj-2017: the page flattened into one line
+    "区政府各委、办、局,各区属机构:经区政府同意,现将《通州区2017年度政府绩效管理考评体系》印发给你们。"
+    "项目 一级指标 二级指标 绩效管理内容 分值 权重 管理主体 履职效能 重点工作 60 60% 区政府办\n",
+)
+
+
+@pytest.mark.parametrize("content", NO_CELLS)
+def test_text_without_cell_structure_stays_paragraphs(tmp_path: Path, content: str) -> None:
+    document = write(tmp_path, content)
+    assert document.tables == []
+    assert document.warnings == []
+    assert texts(document) == [line.strip() for line in content.splitlines() if line.strip()]
+
+
 # --- TAB-separated rows copied with line breaks -----------------------------------------------
 
 TABS = (
@@ -309,7 +573,8 @@ KINDS = (
     ("-1.5", "number"), ("5%", "number"), ("2.", "seq_ar"), ("（3）", "seq_ar"), ("（三）", "seq_cn"),
     ("1.责任型机关创建", "item_ar"), ("1、固定资产投资", "item_ar"), ("(一)重点工作 (500分)", "item_cn"),
     ("县委办、县府办", "unit"), ("市统计局(牵头) 市发改委", "unit"), ("国家统计局安徽调查总队", "unit"),
-    ("按实绩赋分", "text"), ("全面建成小康社会", "text"), ("2020年度", "text"),
+    ("按实绩赋分", "text"), ("全面建成小康社会", "text"), ("2020年度", "text"), ("%", "measure"), ("万亩", "measure"),
+    ("万元/人", "measure"), ("亿斤", "measure"), ("≥2%", "text"), ("全市统筹", "text"),
 )
 ROLES = (
     ("序号", "seq"), ("序 号", "seq"), ("分值", "number"), ("扣分分值", "number"), ("目标任务考核指标权 重", "number"),
