@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         n = len(rows) or 1
         shares = " ".join(f"{sum(r.checks[f] for r in rows) / n:6.0%}" for f in FIELDS)
         label = f"{report.folder}/{report.file}" + (" (holdout)" if report.holdout else "")
+        label += " (flat)" if report.unstructured else ""
         print(f"{label:58} {len(rows):4} {sum(r.correct for r in rows) / n:6.0%}  {shares}")
         if args.rows:
             for row in rows:

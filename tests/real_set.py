@@ -55,10 +55,18 @@ class FileReport:
     rows: list[RowResult]
     warnings: list[str]
     status: str
+    unstructured: bool = False  # web text with no cell boundaries at all (expected.json ``txt_form``)
 
     @property
     def format(self) -> str:
         return Path(self.file).suffix.lstrip(".")
+
+    @property
+    def bucket(self) -> str:
+        """The format, with web text split into copied tables (``web``) and text without cells (``flat``)."""
+        if self.format != "txt":
+            return self.format
+        return "flat" if self.unstructured else "web"
 
 
 def folders(include_holdout: bool = True) -> Iterator[tuple[Path, dict[str, Any]]]:
@@ -77,7 +85,10 @@ def evaluate_file(folder: Path, name: str, expected: dict[str, Any]) -> FileRepo
             rows = [_check_row(store, row, used, folder.name, name) for row in expected["rows"]]
         finally:
             store.close()
-    return FileReport(folder.name, name, bool(expected.get("holdout")), rows, result.warnings, result.status)
+    unstructured = name.endswith(".txt") and expected.get("txt_form") == "unstructured"
+    return FileReport(
+        folder.name, name, bool(expected.get("holdout")), rows, result.warnings, result.status, unstructured
+    )
 
 
 def evaluate(include_holdout: bool = True, formats: set[str] | None = None) -> list[FileReport]:
@@ -180,10 +191,12 @@ def _same_category(want: str | None, answer: IndicatorAnswer) -> bool:
 
 
 def summary(reports: list[FileReport]) -> dict[str, Any]:
-    """Share of rows right on every field, and per field, by format and overall."""
+    """Share of rows right and per field, by format (web text split into ``web`` and ``flat``) and overall."""
     by_format: dict[str, list[RowResult]] = {}
     for report in reports:
         by_format.setdefault(report.format, []).extend(report.rows)
+        if report.format == "txt":
+            by_format.setdefault(report.bucket, []).extend(report.rows)
     every = [r for report in reports for r in report.rows]
     return {fmt: _shares(rows) for fmt, rows in sorted({**by_format, "all": every}.items())}
 
