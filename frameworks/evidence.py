@@ -197,7 +197,8 @@ def content_scores(p: ColumnProfile) -> dict[Role, ContentScore]:
     """A score per role from the column's cells, with the evidence (in Chinese) behind it."""
     if p.filled == 0:
         note = f"无内容（{p.fillers} 个占位符）" if p.fillers else "无内容"
-        empty = {"item": -3.0, "category": -1.0, "points": -2.0, "weight": -2.0, "deduction": -2.0, "detail": -1.0}
+        empty = {"item": -3.0, "category": -1.0, "points": -4.0, "weight": -4.0, "deduction": -4.0, "detail": -1.0}
+        empty["other"] = 0.0  # says why an empty column is nothing else
         return {role: ContentScore(score=score, evidence=[note]) for role, score in empty.items()}  # type: ignore[misc]
     out: dict[Role, ContentScore] = {}
 
