@@ -9,9 +9,9 @@ A filler (``——``, ``/``, ``无``) is not a merge: it says the row has no uni
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 
 import regex
-from pydantic import BaseModel, Field
 
 from frameworks.columns import ColumnRoles, Role, header_key
 from frameworks.model import Category, Indicator, Provenance
@@ -48,18 +48,22 @@ _SECTION_NOTE = regex.compile(r"\s*[（(]\s*(?:共?\s*\d+\s*[项个]|权重[^)�
 _BARE_NUMBER = regex.compile(r"^[-+]?\d+(?:\.\d+)?$")
 
 
-class FillState(BaseModel):
+@dataclass
+class FillState:
     """Values carried down the rows (and across tables that continue a framework)."""
 
-    categories: dict[int, str] = Field(default_factory=dict)  # column -> raw cell text
-    units: dict[int, str] = Field(default_factory=dict)  # column -> raw cell text ("" after a filler)
+    categories: dict[int, str] = field(default_factory=dict)  # column -> raw cell text
+    units: dict[int, str] = field(default_factory=dict)  # column -> raw cell text ("" after a filler)
 
 
-class RowCells(BaseModel):
+@dataclass
+class RowCells:
+    """One row's cells by column (plain data, made for every row of every table)."""
+
     texts: list[str]
     fresh: list[bool]  # the cell starts in this row and is non-empty
-    covered_left: list[bool] = Field(default_factory=list)  # the position is covered by a cell to its left
-    spans: list[int] = Field(default_factory=list)  # columns the cell starting at this position covers
+    covered_left: list[bool] = field(default_factory=list)  # the position is covered by a cell to its left
+    spans: list[int] = field(default_factory=list)  # columns the cell starting at this position covers
 
 
 def row_cells(table: Table, row: int) -> RowCells:

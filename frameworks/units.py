@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import functools
-
-from pydantic import BaseModel, Field
+from dataclasses import dataclass, field
 
 from normalize.departments import DepartmentRegistry, split_units
 from normalize.unit_shape import is_filler, is_person_name, is_person_title
 
 
-class Owners(BaseModel):
-    names: list[str] = Field(default_factory=list)  # canonical (or as written when unresolved)
-    written: list[str] = Field(default_factory=list)
-    unresolved: list[str] = Field(default_factory=list)
+@dataclass
+class Owners:
+    names: list[str] = field(default_factory=list)  # canonical (or as written when unresolved)
+    written: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
 
 
 class UnitResolver:
