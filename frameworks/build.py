@@ -11,7 +11,7 @@ from frameworks.checks import check_framework
 from frameworks.columns import ColumnRoles, header_key, is_header_row, read_columns
 from frameworks.model import Framework, FrameworkKind, Provenance
 from frameworks.roster import RosterEntry
-from frameworks.rows import RowReader, row_cells, total_of
+from frameworks.rows import RowReader, cell_grid, row_cells, total_of
 from frameworks.sections import classify_heading
 from frameworks.units import UnitResolver
 from frameworks.vocabulary import is_header_word
@@ -241,11 +241,12 @@ def _read_rows(
 ) -> None:
     framework, reader, roles = current
     header = [header_key(h) for h in roles.headers]
+    grid = cell_grid(table)
     for r in range(start, table.n_rows):
-        cells = row_cells(table, r)
+        cells = row_cells(table, r, grid)
         if not any(cells.texts):
             continue
-        if [header_key(t) for t in cells.texts] == header and is_header_row(cells.texts):
+        if header_key(cells.texts[0]) == header[0] and [header_key(t) for t in cells.texts] == header:
             continue  # a header repeated after a page break
         total = total_of(cells, roles)
         if total is not False:

@@ -25,7 +25,7 @@ from normalize.points import (
 )
 from normalize.targets import Target, parse_targets
 from normalize.unit_shape import is_filler
-from parsers.document import Table
+from parsers.document import Cell, Table
 
 _TOTAL = regex.compile(r"^(?:合计|总计|总分|合计分值|小计)")
 _VETO = regex.compile(r"一票否决")
@@ -66,11 +66,22 @@ class RowCells:
     spans: list[int] = field(default_factory=list)  # columns the cell starting at this position covers
 
 
-def row_cells(table: Table, row: int) -> RowCells:
+def cell_grid(table: Table) -> list[list[Cell | None]]:
+    """The cell covering each position, found once per table (``Table.cell_at`` searches upwards every time)."""
+    grid: list[list[Cell | None]] = [[None] * table.n_cols for _ in range(table.n_rows)]
+    for cells in table.rows:
+        for cell in cells:
+            for r in range(cell.row, min(cell.row + cell.rowspan, table.n_rows)):
+                for c in range(cell.col, min(cell.col + cell.colspan, table.n_cols)):
+                    grid[r][c] = cell
+    return grid
+
+
+def row_cells(table: Table, row: int, grid: list[list[Cell | None]] | None = None) -> RowCells:
     """The row's texts by column: a vertical merge repeats its text down, a horizontal one only at its origin."""
     texts, fresh, covered_left, spans = [], [], [], []
     for col in range(table.n_cols):
-        cell = table.cell_at(row, col)
+        cell = grid[row][col] if grid is not None else table.cell_at(row, col)
         text = cell.text.strip() if cell is not None and cell.col == col else ""
         texts.append(text)
         fresh.append(cell is not None and cell.row == row and bool(text))
