@@ -2,7 +2,9 @@
 
 Each page calls the store's query functions and :mod:`web.answers`, never SQL of its own. Every
 request opens its own read-only connection (SQLite refuses writes through it), so the waitress
-threads share nothing. ``/sql`` exists only with ``allow_sql``.
+threads share nothing. :mod:`web.guard` checks the Host, the parameters and adds the security
+headers; a bad request is a Chinese 400 and an error never shows a traceback. ``/sql`` exists only
+with ``allow_sql`` and runs each statement in a worker process with hard limits (:mod:`web.sql_worker`).
 """
 
 from __future__ import annotations
@@ -20,32 +22,38 @@ from store import Store
 from store.copies import KIND_LABELS, RELATION_LABELS
 from store.framework_queries import framework_by_id, framework_indicators
 from store.queries import counts, department, frameworks, mentions, owner
-from store.web_queries import (
-    SqlFailed,
-    SqlRefused,
-    department_counts,
-    framework_categories,
-    framework_reading,
-    framework_warnings,
-    run_select,
-)
+from store.web_queries import department_counts, framework_categories, framework_reading, framework_warnings
 from web import answers
 from web.answers import FRAMEWORK_KIND_LABELS
+from web.guard import TEXT_LIMITS, AllowedHosts, check_length, install, int_arg, text_arg, year_arg
+from web.sql_worker import MAX_ROWS, MEMORY_BYTES, SECONDS, WORKERS, SqlBusy, SqlFailed, SqlRunner
 
 log = logging.getLogger(__name__)
-_ERROR_TITLES = {404: "页面不存在", 403: "不允许的操作", 400: "请求有误", 500: "服务器内部错误"}
+_ERROR_TITLES = {
+    400: "请求有误",
+    403: "不允许的操作",
+    404: "页面不存在",
+    405: "不支持的请求方法",
+    413: "请求过大",
+    500: "服务器内部错误",
+    503: "服务器正忙",
+}
+_MAX_ID = 2**63 - 1  # SQLite's largest integer: a longer framework number is simply not found
 
 
 class StoreMissing(Exception):
     """The store file does not exist or is not a kaohe store."""
 
 
-def create_app(db_path: str | Path, allow_sql: bool = False) -> Flask:
-    """The app over the store at ``db_path`` (opened read-only per request)."""
+def create_app(db_path: str | Path, allow_sql: bool = False, hosts: AllowedHosts | None = None) -> Flask:
+    """The app over the store at ``db_path`` (opened read-only per request), answering ``hosts`` only."""
     db_path = Path(db_path)
     _check_store(db_path)
     app = Flask(__name__)
     app.config.update(KAOHE_DB=db_path, ALLOW_SQL=allow_sql, JSON_AS_ASCII=False)
+    if allow_sql:
+        app.extensions["kaohe_sql"] = SqlRunner(db_path)
+    install(app, hosts or AllowedHosts())
     app.jinja_env.filters["pts"] = format_points
     app.jinja_env.filters["fname"] = lambda p: Path(p).name if p else ""
     app.jinja_env.filters["tuple"] = tuple
@@ -58,6 +66,7 @@ def create_app(db_path: str | Path, allow_sql: bool = False) -> Flask:
         store_name=db_path.name,
         show=lambda v: format_cell(v, one_line=False),
         cell_class=diff_cell_class,
+        sql_limits={"rows": MAX_ROWS, "seconds": SECONDS, "memory_mb": MEMORY_BYTES // 2**20, "workers": WORKERS},
     )
 
     @app.before_request
@@ -77,6 +86,12 @@ def create_app(db_path: str | Path, allow_sql: bool = False) -> Flask:
         # Our own messages only: werkzeug's default English descriptions are left out.
         message = e.description if e.description != type(e).description else ""
         return render_template("error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception) -> tuple[str, int]:
+        log.exception("error on %s %s", request.method, request.path)  # the traceback goes to the log only
+        message = "页面出错了，错误已记入服务器日志。请返回上一页，或稍后再试。"
+        return render_template("error.html", code=500, title=_ERROR_TITLES[500], message=message), 500
 
     _register_pages(app)
     return app
@@ -114,7 +129,7 @@ def _register_pages(app: Flask) -> None:
     app.add_url_rule("/depts", "depts", departments_page)
     app.add_url_rule("/dept/<path:name>", "dept", department_page)
     app.add_url_rule("/frameworks", "frameworks", frameworks_page)
-    app.add_url_rule("/framework/<int:framework_id>", "framework", framework_page)
+    app.add_url_rule(f"/framework/<int(max={_MAX_ID}):framework_id>", "framework", framework_page)
     app.add_url_rule("/diff", "diff", diff_page)
     app.add_url_rule("/sql", "sql", sql_page, methods=["GET", "POST"])
 
@@ -129,9 +144,9 @@ def _choices() -> dict[str, list[Any]]:
 
 
 def owner_page() -> str:
-    query = request.args.get("q", "").strip()
-    year = request.args.get("year", type=int)
-    region = request.args.get("region") or None
+    query = text_arg("q", "查询内容") or ""
+    year = year_arg()
+    region = text_arg("region", "地区")
     results = owner(_db(), query, year=year, region=region) if query else []
     return render_template(
         "owner.html",
@@ -154,7 +169,8 @@ def departments_page() -> str:
 
 
 def department_page(name: str) -> str:
-    year = request.args.get("year", type=int)
+    check_length(name, TEXT_LIMITS["name"], "单位名称")
+    year = year_arg()
     units = answers.resolve_units(_db(), name)
     found = department(_db(), units, year=year)
     prose = mentions(_db(), units)
@@ -175,9 +191,9 @@ def department_page(name: str) -> str:
 
 
 def frameworks_page() -> str:
-    region = request.args.get("region") or None
-    year = request.args.get("year", type=int)
-    kind = request.args.get("kind") or None
+    region = text_arg("region", "地区")
+    year = year_arg()
+    kind = text_arg("kind", "类型")
     summaries = [f for f in frameworks(_db(), region=region, year=year) if not kind or f.kind == kind]
     return render_template(
         "frameworks.html", rows=answers.one_per_notice(summaries), region=region, year=year, kind=kind, **_choices()
@@ -211,11 +227,11 @@ def framework_page(framework_id: int) -> str:
 
 
 def diff_page() -> str:
-    old, new = request.args.get("old", type=int), request.args.get("new", type=int)
+    old, new = int_arg("old", "旧框架编号"), int_arg("new", "新框架编号")
     if old is None and new is None:
-        old, new = _by_year(request.args.get("compare", type=int), request.args.get("with", type=int))
-    region = request.args.get("region") or None
-    old_year, new_year = request.args.get("old_year", type=int), request.args.get("new_year", type=int)
+        old, new = _by_year(int_arg("compare", "框架编号"), int_arg("with", "对比框架编号"))
+    region = text_arg("region", "地区")
+    old_year, new_year = year_arg("old_year", "旧年度"), year_arg("new_year", "新年度")
     report = None
     if old is not None and new is not None:
         report = answers.diff_by_ids(_db(), old, new)
@@ -249,16 +265,18 @@ def _by_year(a: int | None, b: int | None) -> tuple[int | None, int | None]:
     return first, second
 
 
-def sql_page() -> tuple[str, int] | str:
+def sql_page() -> tuple[str, int, dict[str, str]]:
     if not current_app.config["ALLOW_SQL"]:
         abort(404)
+    if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):  # another site's page or form
+        abort(403, "SQL 查询只接受本页面提交的语句。")
     sql = (request.values.get("sql") or "").strip()
-    result, error, status = None, None, 200
+    result, error, status, headers = None, None, 200, {}
     if sql:
         try:
-            result = run_select(_db(), sql)
-        except SqlRefused:
-            error, status = "只允许查询（SELECT）：此连接为只读，修改数据、PRAGMA、ATTACH 等语句一律拒绝。", 403
+            result = current_app.extensions["kaohe_sql"].run(sql)
         except SqlFailed as e:
-            error, status = f"查询出错：{e}", 400
-    return render_template("sql.html", sql=sql, result=result, error=error), status
+            error, status = str(e), e.status
+            if isinstance(e, SqlBusy):
+                headers["Retry-After"] = "5"
+    return render_template("sql.html", sql=sql, result=result, error=error), status, headers
