@@ -1,14 +1,17 @@
 """kaohe command line: the only module that uses click.
 
 Exit codes: 0 ok, 1 a file failed or the store could not answer, 2 usage error.
+A bad argument or a store/file that cannot be used is one `Error: …` line, never a traceback.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,16 +25,125 @@ from ingest.report import render_table
 from parsers import Cell, Document, Paragraph
 from parsers import parse as parse_file
 from store.copies import KIND_LABELS, NOT_CARRIED, RELATION_LABELS, merge_copies
+from store.errors import OS_REASONS, StoreError, write_problem
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 DEFAULT_DB = "kaohe.db"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# -- bad arguments and environments: one Chinese line each ----------------------------------------------------
+# click's own messages are English; these types say what is wrong in Chinese (exit 2, as click's do).
+
+
+def _label(param: click.Parameter | None) -> str:
+    return f"{max(param.opts, key=len)}：" if isinstance(param, click.Option) else ""
+
+
+class _Bounded:
+    """Mixed into click.IntRange/FloatRange: a value out of range, not a number or not finite is one line."""
+
+    def __init__(self, low: float, high: float, what: str) -> None:
+        super().__init__(low, high)  # type: ignore[call-arg]
+        self.what = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            number = super().convert(value, param, ctx)  # type: ignore[misc]
+            if math.isfinite(number):
+                return number
+        except click.BadParameter:
+            pass
+        low, high = (f"{n:g}" if isinstance(n, float) else str(n) for n in (self.min, self.max))  # type: ignore[attr-defined]
+        kind = "整数" if isinstance(self, click.IntRange) else "数"
+        shown = str(value) if len(str(value)) <= 40 else f"{str(value)[:39]}…"
+        raise click.UsageError(f"{_label(param)}{self.what}应为 {low}–{high} 之间的{kind}，收到 {shown}", ctx)
+
+
+class _IntIn(_Bounded, click.IntRange):
+    pass
+
+
+class _FloatIn(_Bounded, click.FloatRange):
+    pass
+
+
+YEAR = _IntIn(1949, 2100, "年份")
+FRAMEWORK_ID = _IntIn(1, 2**63 - 1, "框架编号")  # SQLite's INTEGER range
+LIMIT = _IntIn(1, 10_000, "条数")
+QUERY_MAX = 1000  # characters: longer than any indicator, short enough for the fuzzy fallback
+
+
+class _Text(click.ParamType):
+    """A query or a name: not empty, not longer than QUERY_MAX."""
+
+    name = "text"
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        if not text:
+            raise click.UsageError(f"{self.what}不能为空", ctx)
+        if len(text) > QUERY_MAX:
+            raise click.UsageError(f"{self.what}过长（{len(text)} 字，最多 {QUERY_MAX} 字）", ctx)
+        return text
+
+
+class _FilePath(click.Path):
+    """--db, -o: a file (a folder is a usage error). ``output``: a folder that is missing or not writable fails
+    before any work (exit 1: the place, not the command line, is wrong)."""
+
+    def __init__(self, output: bool = False) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+        self.output = output
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        path = Path(value)
+        if path.is_dir():
+            raise click.UsageError(f"{_label(param)}{path} 是文件夹，请给出文件名", ctx)
+        problem = write_problem(path) if self.output else None
+        if problem:
+            raise click.ClickException(f"{path}：无法写入，{problem}")
+        return path
+
+
+OUTPUT = _FilePath(output=True)
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Writing ``path`` failed all the same (read-only file system, disk full…): one line, exit 1."""
+    try:
+        yield
+    except OSError as e:
+        reason = OS_REASONS.get(e.errno or 0, e.strerror or str(e))
+        raise click.ClickException(f"{e.filename or path}：无法写入，{reason}") from e
+
+
+class _StoreErrors:
+    """A typed store error (store.errors) from any command is one `Error: …` line and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)  # type: ignore[misc]
+        except StoreError as e:
+            raise click.ClickException(str(e)) from e
+
+
+class _Group(_StoreErrors, click.Group):
+    pass
+
+
+class _Command(_StoreErrors, click.Command):
+    pass
+
+
 def db_option(func: F) -> F:
     return click.option(
         "--db",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=_FilePath(),
         default=lambda: os.environ.get("KAOHE_DB", DEFAULT_DB),
         show_default=f"$KAOHE_DB or ./{DEFAULT_DB}",
         help="The SQLite store.",
@@ -57,7 +169,7 @@ def _emit_json(items: Sequence[BaseModel] | BaseModel) -> None:
         click.echo(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, cls=_Group)
 @click.version_option(package_name="kaohe")
 def cli() -> None:
     """kaohe: read 目标责任考核 notices into a store that answers questions."""
@@ -138,7 +250,7 @@ def _cell_label(cell: Cell) -> str:
 # -- ingest ------------------------------------------------------------------
 
 
-@click.command(name="ingest", context_settings=CONTEXT)
+@click.command(name="ingest", context_settings=CONTEXT, cls=_Command)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
 @json_option
@@ -169,16 +281,25 @@ def ingest_command(paths: tuple[Path, ...], db: Path, as_json: bool, silent: boo
             if result.status == "failed":
                 click.echo(f"\nError: {result.error}", err=True)
 
+        # A file the store refuses (locked, read-only) is a failed result there (StoreError.not_stored).
         summary = ingest_paths(files, store, on_file=on_file, fail_fast=fail_fast)
-    ok = summary.count("added", "replaced")
-    store.record_run(started_at, len(summary.files), ok, summary.count("unchanged", "duplicate"), len(summary.failed))
     if as_json:
         click.echo(summary.model_dump_json(indent=2))
     else:
         click.echo(_ingest_report(summary, store), err=False)
+    _record_run(store, started_at, summary)
     store.close()
     if summary.failed:
         sys.exit(1)
+
+
+def _record_run(store: Any, started_at: str, summary: Any) -> None:
+    """The run's row in ingest_runs; a store that refuses it is reported, the summary is already out."""
+    try:
+        store.record_run(started_at, len(summary.files), summary.count("added", "replaced"),
+                         summary.count("unchanged", "duplicate"), len(summary.failed))  # fmt: skip
+    except StoreError as e:
+        click.echo(f"Error: 本次运行未记入 ingest_runs：{e}", err=True)
 
 
 def _ingest_report(summary: Any, store: Any) -> str:
@@ -264,10 +385,10 @@ def _answers_table(answers: Sequence[Any], with_relation: bool = False) -> str:
 
 
 @cli.command(name="owner")
-@click.argument("query")
-@click.option("--year", type=int, help="Only frameworks of this year.")
+@click.argument("query", type=_Text("查询内容"))
+@click.option("--year", type=YEAR, help="Only frameworks of this year.")
 @click.option("--region", help="Only frameworks of this county/district, e.g. 佳县.")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=LIMIT, default=50, show_default=True)
 @db_option
 @json_option
 def owner_command(query: str, year: int | None, region: str | None, limit: int, db: Path, as_json: bool) -> None:
@@ -293,10 +414,10 @@ def owner_command(query: str, year: int | None, region: str | None, limit: int, 
 
 
 @cli.command(name="dept")
-@click.argument("name")
-@click.option("--year", type=int, help="Only frameworks of this year.")
+@click.argument("name", type=_Text("单位名称"))
+@click.option("--year", type=YEAR, help="Only frameworks of this year.")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "docx", "md", "csv"]), help="Export to -o FILE.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Export the unit's 一览表 here.")
+@click.option("-o", "--output", type=OUTPUT, help="Export the unit's 一览表 here.")
 @db_option
 @json_option
 def dept_command(name: str, year: int | None, fmt: str | None, output: Path | None, db: Path, as_json: bool) -> None:
@@ -322,7 +443,8 @@ def dept_command(name: str, year: int | None, fmt: str | None, output: Path | No
 
         try:
             sheet = department_breakdown(store.db, name, year=year)
-            write_breakdown(sheet, output, fmt)
+            with _writing(output):
+                write_breakdown(sheet, output, fmt)
         except BreakdownError as e:
             raise click.ClickException(str(e)) from e
         click.echo(f"wrote {output}: {sheet.title}, {sum(len(s.rows) for s in sheet.sections)} rows", err=True)
@@ -359,7 +481,7 @@ def dept_command(name: str, year: int | None, fmt: str | None, output: Path | No
 
 
 @cli.command(name="frameworks")
-@click.option("--year", type=int)
+@click.option("--year", type=YEAR)
 @click.option("--region")
 @db_option
 @json_option
@@ -387,8 +509,8 @@ def frameworks_command(year: int | None, region: str | None, db: Path, as_json: 
 
 
 @cli.command(name="search")
-@click.argument("text")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.argument("text", type=_Text("搜索内容"))
+@click.option("--limit", type=LIMIT, default=50, show_default=True)
 @db_option
 @json_option
 def search_command(text: str, limit: int, db: Path, as_json: bool) -> None:
@@ -434,12 +556,12 @@ def warnings_command(document: str | None, db: Path, as_json: bool) -> None:
 
 
 @cli.command(name="diff")
-@click.argument("frameworks_ids", nargs=-1, type=int, metavar="[OLD NEW]")
+@click.argument("frameworks_ids", nargs=-1, type=FRAMEWORK_ID, metavar="[OLD NEW]")
 @click.option("--region", help="Compare every framework of this county/district between two years.")
-@click.option("--years", nargs=2, type=int, metavar="OLD NEW", help="The two years, with --region.")
+@click.option("--years", nargs=2, type=YEAR, metavar="OLD NEW", help="The two years, with --region.")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "xlsx"]), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-@click.option("--threshold", type=click.FloatRange(0, 100), default=None, help="Pairing threshold (0–100).")
+@click.option("-o", "--output", type=OUTPUT, help="Write the report here.")
+@click.option("--threshold", type=_FloatIn(0, 100, "配对阈值"), default=None, help="Pairing threshold (0–100).")
 @db_option
 @json_option
 def diff_command(
@@ -536,16 +658,22 @@ def _emit_diff(result: Any, fmt: str, output: Path | None, as_json: bool) -> Non
         text = render_markdown(report, title)
     elif fmt == "xlsx":
         assert output is not None
-        write_xlsx(report, output)
+        with _writing(output):
+            write_xlsx(report, output)
         click.echo(f"wrote {output}", err=True)
         return
     else:
         text = f"{title}\n\n{render_text(report)}"
+    _emit_text(text, output)
+
+
+def _emit_text(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text)
-    else:
+        return
+    with _writing(output):
         output.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+    click.echo(f"wrote {output}", err=True)
 
 
 # -- watch -------------------------------------------------------------------
@@ -555,8 +683,9 @@ def _emit_diff(result: Any, fmt: str, output: Path | None, as_json: bool) -> Non
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @db_option
 @click.option("--poll", is_flag=True, help="Poll the folder instead of file system events (network shares).")
-@click.option("--settle", type=float, default=2.0, show_default=True, help="Seconds a file must stay unchanged.")
-@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), help="Also log to this file.")
+@click.option("--settle", type=_FloatIn(0, 3600, "秒数"), default=2.0, show_default=True,
+              help="Seconds a file must stay unchanged.")  # fmt: skip
+@click.option("--log", "log_file", type=OUTPUT, help="Also log to this file.")
 def watch_command(folder: Path, db: Path, poll: bool, settle: float, log_file: Path | None) -> None:
     """Ingest every notice saved into FOLDER, now and as they arrive, until stopped.
 
@@ -574,7 +703,8 @@ def watch_command(folder: Path, db: Path, poll: bool, settle: float, log_file: P
 
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file is not None:
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        with _writing(log_file):
+            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
     for handler in handlers:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
     watch_log = logging.getLogger("ingest.watch")
@@ -597,12 +727,12 @@ def _selection_options(func: F) -> F:
 
     for option in reversed(
         [
-            click.argument("framework_ids", nargs=-1, type=int),
+            click.argument("framework_ids", nargs=-1, type=FRAMEWORK_ID),
             click.option(
                 "--region",
                 help="The assessed units' frameworks of this county/district (with --year), one copy per notice.",
             ),
-            click.option("--year", type=int, help="The assessment year, with --region."),
+            click.option("--year", type=YEAR, help="The assessment year, with --region."),
             click.option(
                 "--kind",
                 "kinds",
@@ -628,7 +758,7 @@ def _selection_options(func: F) -> F:
 )
 @click.option("--explain", "explain_name", metavar="UNIT", help="Account for every point of one unit.")
 @click.option("--format", "fmt", type=click.Choice(["table", "xlsx"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("-o", "--output", type=OUTPUT, help="Write the report here.")
 @click.option("--allow-partial", is_flag=True, help="Score the valid rows of a sheet that has errors.")
 @db_option
 @json_option
@@ -708,16 +838,13 @@ def _emit_score(
         text = json.dumps(payload, ensure_ascii=False, indent=2)
     elif fmt == "xlsx":
         assert output is not None
-        write_report_xlsx(report, output, notes=notes)
+        with _writing(output):
+            write_report_xlsx(report, output, notes=notes)
         click.echo(f"wrote {output}", err=True)
         return
     else:
         text = render_summary(report)
-    if output is None:
-        click.echo(text)
-    else:
-        output.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+    _emit_text(text, output)
 
 
 def _only_region(infos: Sequence[Any]) -> str | None:
@@ -730,7 +857,7 @@ def _only_region(infos: Sequence[Any]) -> str | None:
 
 @cli.command(name="template")
 @_selection_options
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help=".xlsx or .csv")
+@click.option("-o", "--output", required=True, type=OUTPUT, help=".xlsx or .csv")
 @db_option
 def template_command(
     framework_ids: tuple[int, ...], region: str | None, year: int | None, kinds: tuple[str, ...], output: Path, db: Path
@@ -758,7 +885,8 @@ def template_command(
     infos = indicator_infos(store.db, selection.framework_ids)
     rules = rules_for_region(store.db, region or _only_region(infos))
     content = template_rows(infos, social_max=rules.social_components, notes=selection.notes())
-    write_template(content, output)
+    with _writing(output):
+        write_template(content, output)
     click.echo(
         f"wrote {output}: {len(content.lines)} lines for {len(content.units)} units from "
         f"{len(content.framework_ids)} frameworks, {len(content.deduction_items)} negative-list items"
@@ -836,15 +964,15 @@ EXPORT_FORMATS = ["xlsx", "docx", "md", "csv"]
 
 
 @cli.command(name="breakdown")
-@click.argument("framework_ids", nargs=-1, type=int, metavar="[FRAMEWORK_ID]...")
+@click.argument("framework_ids", nargs=-1, type=FRAMEWORK_ID, metavar="[FRAMEWORK_ID]...")
 @click.option("--region", help="Without ids: the breakdown frameworks of this county/district.")
-@click.option("--year", type=int, help="Without ids: the breakdown frameworks of this year.")
+@click.option("--year", type=YEAR, help="Without ids: the breakdown frameworks of this year.")
 @click.option("--dept", "dept_name", help="Only the rows this unit leads or cooperates on (any alias).")
 @click.option("--by", type=click.Choice(["category", "dept"]), default="category", show_default=True,
               help="Group as the city issues it, or one section per unit with its point total.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: the output's extension.")
 @click.option("--title", help="The title (default: made from the framework's).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The file.")
+@click.option("-o", "--output", required=True, type=OUTPUT, help="The file.")
 @db_option
 def breakdown_command(
     framework_ids: tuple[int, ...],
@@ -891,7 +1019,8 @@ def breakdown_command(
         raise click.ClickException(f"{e}{hint}") from e
     if not breakdown.sections:
         raise click.ClickException(f"{dept_name}: this unit has no rows in the breakdown")
-    write_breakdown(breakdown, output, chosen)
+    with _writing(output):
+        write_breakdown(breakdown, output, chosen)
     rows = sum(len(s.rows) for s in breakdown.sections)
     click.echo(f"wrote {output}: {breakdown.title}, {rows} rows in {len(breakdown.sections)} sections, "
                f"{breakdown.total_points:g} points, from {', '.join(Path(d).name for d in breakdown.documents)}",
@@ -907,21 +1036,30 @@ def breakdown_command(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every one).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 @click.option("--allow-sql", is_flag=True, help="Also offer /sql: one SELECT at a time on the read-only store.")
-def serve_command(db: Path, host: str, port: int, allow_sql: bool) -> None:
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name browsers may use for this server (Host header), e.g. kaohe.office.lan; repeatable.",
+)
+def serve_command(db: Path, host: str, port: int, allow_sql: bool, allowed_hosts: tuple[str, ...]) -> None:
     """Serve the store read-only in a browser: indicator owners, departments, frameworks, diffs.
 
-    Listens on this computer only unless --host says otherwise.
+    Listens on this computer only unless --host says otherwise. Answers requests addressed to
+    localhost, 127.0.0.1, [::1], the --host address or an --allowed-host name (with --host
+    0.0.0.0, also to an IP address); any other name gets 400.
 
     \b
     Examples:
         kaohe serve                                   # then open http://127.0.0.1:8001/
-        kaohe serve --db /srv/考核/kaohe.db --host 0.0.0.0 --port 8080
+        kaohe serve --db /srv/考核/kaohe.db --host 0.0.0.0 --port 8080 --allowed-host kaohe.office.lan
     """
     from web.app import StoreMissing
     from web.serve import create_server, is_local, url_of
 
     try:
-        server = create_server(db, host=host, port=port, allow_sql=allow_sql)
+        server = create_server(db, host=host, port=port, allow_sql=allow_sql, allowed_hosts=allowed_hosts)
     except StoreMissing as e:
         raise click.ClickException(str(e)) from e
     except OSError as e:

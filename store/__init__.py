@@ -1,6 +1,17 @@
 """The SQLite store (sqlite-utils): the only package that knows SQL."""
 
 from store.db import Store
+from store.errors import NotAStore, StoreError, StoreLocked, StoreUnavailable
 from store.results import FrameworkSummary, IndicatorAnswer, SaveResult, WarningRow
 
-__all__ = ["FrameworkSummary", "IndicatorAnswer", "SaveResult", "Store", "WarningRow"]
+__all__ = [
+    "FrameworkSummary",
+    "IndicatorAnswer",
+    "NotAStore",
+    "SaveResult",
+    "Store",
+    "StoreError",
+    "StoreLocked",
+    "StoreUnavailable",
+    "WarningRow",
+]

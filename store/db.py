@@ -10,20 +10,26 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from frameworks.mentions import Mention
 from frameworks.model import Framework, Indicator
 from parsers.document import Document
+from store import errors
+from store.errors import LockWait, NotAStore, StoreLocked, is_busy, lock_holders, store_error
 from store.results import RosterRow, SaveResult
 from store.schema import migrations
+
+T = TypeVar("T")
+
 
 _CHILD_TABLES = ("targets", "responsibilities")
 _TARGET_FIELDS = {"metric", "comparator", "value", "unit", "baseline", "direction", "raw"}
@@ -120,29 +126,94 @@ def _responsibilities(indicator_id: int, framework: Framework, ind: Indicator) -
 
 
 class Store:
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
-        """Open (and migrate) the store; ``read_only`` opens an existing store that no statement can change."""
+    def __init__(self, path: str | Path, read_only: bool = False, lock_wait: LockWait | None = None) -> None:
+        """Open (and migrate) the store; ``read_only`` opens an existing store that no statement can change.
+
+        Raises a ``store.errors.StoreError`` when the file is not a database, cannot be opened or created
+        (folder missing, no permission) or stays locked by another writer."""
         self.path = str(path)
         self.read_only = read_only
-        if read_only:
+        self.lock_wait = lock_wait or errors.LOCK_WAIT
+        self._gave_up = False
+        action = "打开" if read_only or Path(path).exists() else "创建"
+        self.db: Database = self._retrying(lambda timeout: self._connect(timeout), action)
+
+    def _connect(self, timeout: float) -> Database:
+        if self.read_only:
             # mode=ro refuses writes at the SQLite level; query_only also refuses them on this connection.
-            connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-            self.db = Database(connection)
-            self.db.execute("PRAGMA query_only=ON")
-            self.db.execute("PRAGMA busy_timeout=10000")
-            return
-        self.db = Database(self.path)
-        with self.db.ensure_autocommit_on():
-            self.db.execute("PRAGMA journal_mode=wal")
-        # WAL with synchronous=NORMAL: a commit no longer waits for an fsync (≈ 40% of a small document's save);
-        # a power cut may lose the last documents ingested, never leave one half-written.
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        migrations.apply(self.db)
+            uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
+            connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            connection = sqlite3.connect(self.path)
+        try:
+            db = Database(connection)
+            db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            if self.read_only:
+                db.execute("PRAGMA query_only=ON")
+                db.execute("select count(*) from sqlite_master")  # not a database: say so now, not at a query
+                return db
+            if db.table_names() and not migrations.applied(db):  # someone else's database: change nothing in it
+                raise NotAStore(self.path, "是 SQLite 数据库，但不是 kaohe 的库；请指向 kaohe 的库，或换一个新文件名")
+            with db.ensure_autocommit_on():
+                db.execute("PRAGMA journal_mode=wal")
+            # WAL with synchronous=NORMAL: a commit no longer waits for an fsync (≈ 40% of a small document's
+            # save); a power cut may lose the last documents ingested, never leave one half-written.
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            migrations.apply(db)
+        except BaseException:
+            connection.close()
+            raise
+        return db
 
     def close(self) -> None:
         self.db.close()
+
+    def _retrying(self, attempt: Callable[[float], T], action: str) -> T:
+        """``attempt(busy_timeout)`` until it is not refused for a lock (see LockWait); SQLite errors about the file
+        become typed StoreErrors, any other error is raised as it is."""
+        wait = self.lock_wait
+        tries = 1 if self._gave_up else wait.retries + 1
+        for n in range(tries):
+            try:
+                result = attempt(wait.after_give_up if self._gave_up else wait.timeout)
+            except sqlite3.DatabaseError as e:
+                if not is_busy(e):
+                    typed = store_error(self.path, e, action)
+                    if typed is None:
+                        raise
+                    raise typed from e
+                if n + 1 < tries:
+                    time.sleep(wait.backoff * 2**n)
+                    continue
+                waited = wait.after_give_up if self._gave_up else wait.budget(tries)
+                self._gave_up = True
+                raise StoreLocked(self.path, round(waited, 1), lock_holders(self.path)) from e
+            self._gave_up = False
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _write(self, work: Callable[[], T]) -> T:
+        """``work()`` in one transaction holding the write lock from its start (BEGIN IMMEDIATE: a deferred one
+        that read first is refused at once, without waiting); a savepoint inside an open transaction."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                return work()
+
+        def attempt(timeout: float) -> T:
+            conn = self.db.conn
+            conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work()
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return result
+
+        return self._retrying(attempt, "写入")
 
     # -- writing -----------------------------------------------------------
 
@@ -173,26 +244,10 @@ class Store:
         status, other = self.find_document(document.source.path, document.source.sha256)
         if status in ("unchanged", "duplicate"):
             return SaveResult(status=status, document_id=None, duplicate_of=other)
-        with self.db.atomic():
-            self._delete_path(document.source.path)
-            document_id = self._insert_document(document, region)
-            rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            next_indicator_id = self.db.execute("select coalesce(max(id), 0) + 1 from indicators").fetchone()[0]
-            for framework in frameworks:
-                framework_id = self._insert_framework(document_id, framework)
-                _framework_rows(rows, document_id, framework_id, next_indicator_id, framework)
-                next_indicator_id += len(framework.indicators)
-            rows["roster"] += [{"document_id": document_id, **r.model_dump()} for r in roster]
-            rows["mentions"] += [
-                {"document_id": document_id, "region": region, **m.model_dump(exclude={"resolved"}),
-                 "resolved": int(m.resolved)}
-                for m in mentions
-            ]  # fmt: skip
-            for table in _INSERT_ORDER:
-                self._insert_rows(table, rows[table])
-            self._record_units(frameworks)
-            self._insert_rule_values(document_id, region, rule_values)
-            warnings = [w.message for w in document.warnings] + [w for f in frameworks for w in f.warnings]
+        document_id = self._write(
+            lambda: self._replace_document(document, frameworks, region, mentions, roster, rule_values)
+        )
+        warnings = [w.message for w in document.warnings] + [w for f in frameworks for w in f.warnings]
         return SaveResult(
             status="replaced" if status == "changed" else "added",
             document_id=document_id,
@@ -201,6 +256,36 @@ class Store:
             deductions=sum(1 for f in frameworks for i in f.indicators if i.kind == "deduction"),
             warnings=len(warnings),
         )
+
+    def _replace_document(
+        self,
+        document: Document,
+        frameworks: list[Framework],
+        region: str | None,
+        mentions: Sequence[Mention],
+        roster: Sequence[RosterRow],
+        rule_values: Sequence[Any],
+    ) -> int:
+        """The rows of one document (inside save's transaction); its id."""
+        self._delete_path(document.source.path)
+        document_id = self._insert_document(document, region)
+        rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        next_indicator_id = self.db.execute("select coalesce(max(id), 0) + 1 from indicators").fetchone()[0]
+        for framework in frameworks:
+            framework_id = self._insert_framework(document_id, framework)
+            _framework_rows(rows, document_id, framework_id, next_indicator_id, framework)
+            next_indicator_id += len(framework.indicators)
+        rows["roster"] += [{"document_id": document_id, **r.model_dump()} for r in roster]
+        rows["mentions"] += [
+            {"document_id": document_id, "region": region, **m.model_dump(exclude={"resolved"}),
+             "resolved": int(m.resolved)}
+            for m in mentions
+        ]  # fmt: skip
+        for table in _INSERT_ORDER:
+            self._insert_rows(table, rows[table])
+        self._record_units(frameworks)
+        self._insert_rule_values(document_id, region, rule_values)
+        return document_id
 
     def _delete_path(self, path: str) -> None:
         ids = [r["id"] for r in self.db.query("select id from documents where path = ?", [path])]
@@ -307,25 +392,19 @@ class Store:
         self.db.conn.executemany(f"insert into [{table}] ({names}) values ({marks})", values)
 
     def record_run(self, started_at: str, files: int, ok: int, unchanged: int, failed: int) -> None:
-        with self.db.atomic():
-            self.db["ingest_runs"].insert(
-                {
-                    "started_at": started_at,
-                    "finished_at": _now(),
-                    "files": files,
-                    "ok": ok,
-                    "unchanged": unchanged,
-                    "failed": failed,
-                }
-            )
+        row = {"started_at": started_at, "finished_at": _now(), "files": files, "ok": ok, "unchanged": unchanged,
+               "failed": failed}  # fmt: skip
+        self._write(lambda: self.db["ingest_runs"].insert(row))
 
     def move_document(self, old_path: str, new_path: str) -> None:
         """The file behind a stored document moved: its path and every citation follow, in one transaction."""
-        with self.db.atomic():
+
+        def move() -> None:
             self.db.execute("update documents set path = ? where path = ?", [new_path, old_path])
             self.db.execute("update indicators set file = ? where file = ?", [new_path, old_path])
 
+        self._write(move)
+
     def remove_document(self, path: str) -> None:
         """Forget the document stored at ``path`` (its file is left alone)."""
-        with self.db.atomic():
-            self._delete_path(path)
+        self._write(lambda: self._delete_path(path))

@@ -117,3 +117,44 @@ def test_a_read_only_store_answers_but_refuses_every_write(store: Store, notice:
     finally:
         reader.close()
     assert counts(store.db)["indicators"] > 0
+
+
+def test_a_file_that_is_not_a_store_or_cannot_be_created_is_a_typed_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    from store import NotAStore, StoreUnavailable
+
+    text = tmp_path / "notes.txt"
+    text.write_text("这不是数据库\n", encoding="utf-8")
+    for read_only in (False, True):
+        with pytest.raises(NotAStore, match="不是 SQLite 数据库") as caught:
+            Store(text, read_only=read_only)
+        assert isinstance(caught.value, sqlite3.DatabaseError)  # still the sqlite3 error it translates
+    assert text.read_text(encoding="utf-8") == "这不是数据库\n"
+    with pytest.raises(StoreUnavailable, match=f"无法创建数据库，文件夹 {tmp_path / 'none'} 不存在"):
+        Store(tmp_path / "none" / "kaohe.db")
+
+
+def test_a_locked_store_refuses_a_write_after_its_retries_then_writes_again(store: Store, notice: Path) -> None:
+    import sqlite3
+    import time
+
+    from store import StoreLocked
+    from store.errors import LockWait
+
+    store.lock_wait = LockWait(timeout=0.1, retries=2, backoff=0.05, after_give_up=0.1)
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.perf_counter()
+        with pytest.raises(StoreLocked, match=r"数据库正被其他程序锁定，等待 0\.5 秒后放弃") as caught:
+            ingest_file(notice, store, default_registry())
+        assert 0.4 < time.perf_counter() - started < 5  # three attempts of 0.1 s, pauses of 0.05 and 0.1 s
+        assert isinstance(caught.value, sqlite3.OperationalError)  # the watch folder retries these later
+        with pytest.raises(StoreLocked, match=r"等待 0\.1 秒后放弃"):  # once refused, later writes try once
+            store.record_run("2020-01-01T00:00:00", 1, 0, 0, 1)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert counts(store.db)["documents"] == 0
+    assert ingest_file(notice, store, default_registry()).status == "added"
