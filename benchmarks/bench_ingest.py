@@ -108,6 +108,9 @@ PIPELINE_STEPS = {
 
 def stages_worker(corpus: Path) -> dict:
     """Where ingest time goes: the real ``ingest_paths`` with its steps (and ``Store.save``) timed."""
+    import os
+
+    os.environ["KAOHE_ISOLATE"] = "0"  # the steps are timed in this process: read the files here, not in a worker
     import ingest.pipeline as pipeline
     from normalize.departments import default_registry
     from normalize.nlp import unit_ruler_nlp

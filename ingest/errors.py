@@ -17,6 +17,10 @@ class IngestError(Exception):
             message += f" ({hint})"
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt from its parts when it crosses a process boundary (the parse worker, ingest.isolation).
+        return (type(self), (self.path, self.problem, self.hint))
+
 
 class UnsupportedFormat(IngestError):
     """The content is not one of the formats kaohe reads."""
@@ -32,3 +36,15 @@ class EncodingError(IngestError):
 
 class ConverterMissing(IngestError):
     """A legacy format needs a converter (LibreOffice) that is not installed."""
+
+
+class LimitExceeded(IngestError):
+    """The file is over one of the limits in ``parsers.limits`` (``limit`` names the field), or its parse
+    ran out of the worker's memory or time. The message says which and how to raise it."""
+
+    def __init__(self, path: str | Path, problem: str, hint: str | None = None, limit: str | None = None) -> None:
+        super().__init__(path, problem, hint)
+        self.limit = limit
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.problem, self.hint, self.limit))

@@ -1,22 +1,34 @@
-"""The ingest pipeline: file → Document → frameworks → store, one transaction per file."""
+"""The ingest pipeline: file → Document → frameworks → store, one transaction per file.
+
+Reading and understanding a file (:func:`understand`) runs in a worker process with a memory and a
+time ceiling (``ingest.isolation``); the parent only writes the result to the store. Whatever
+happens to one file — a typed error, a limit, the worker's death, a bug — becomes a failed
+``FileResult`` with a Chinese reason, and :func:`ingest_paths` goes on with the next file.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from frameworks import extract_frameworks
 from frameworks.build import locate
-from frameworks.mentions import find_mentions
+from frameworks.mentions import Mention, find_mentions
+from frameworks.model import Framework
 from frameworks.roster import find_roster, roster_count_warnings
 from ingest.discover import iter_notice_files
 from ingest.errors import IngestError
+from ingest.isolation import Worker, WorkerBug
 from normalize.departments import DepartmentRegistry, default_registry
-from parsers import ParseWarning, parse
+from parsers import Document, ParseWarning, parse
 from parsers.detect import file_sha256
 from scoring.rules_extract import extract_rule_values, looks_like_rules_document
 from store import Store
@@ -51,17 +63,23 @@ class RunSummary(BaseModel):
         return [f for f in self.files if f.status == "failed"]
 
 
-def ingest_file(path: Path, store: Store, registry: DepartmentRegistry) -> FileResult:
-    """Parse, understand and store one file; an IngestError becomes a failed result, the store untouched."""
+@dataclass
+class Understood:
+    """What reading and understanding one file gives the store (built in the worker, sent to the parent)."""
+
+    document: Document
+    frameworks: list[Framework]
+    region: str | None
+    mentions: list[Mention]
+    roster: list[RosterRow]
+    rule_values: list[Any] = field(default_factory=list)
+    seconds: float = 0.0  # reading and understanding, in the worker
+
+
+def understand(path: Path, registry: DepartmentRegistry) -> Understood:
+    """Parse one file and read its frameworks, roster, prose mentions and rules (no store involved)."""
     started = time.perf_counter()
-    path = path.resolve()  # one identity per file, however the user spelled its path
-    status, other = store.find_document(str(path), file_sha256(path))
-    if status in ("unchanged", "duplicate"):
-        return FileResult(file=str(path), status=status, duplicate_of=other)
-    try:
-        document = parse(path)
-    except IngestError as e:
-        return FileResult(file=str(path), status="failed", error=str(e), seconds=time.perf_counter() - started)
+    document = parse(path)
     roster = find_roster(document)
     document.warnings += [ParseWarning(code="roster_count", message=m) for m in roster_count_warnings(roster)]
     place = locate(document)
@@ -81,7 +99,85 @@ def ingest_file(path: Path, store: Store, registry: DepartmentRegistry) -> FileR
         document.warnings.append(
             ParseWarning(code="no_indicators", message=f"0 项指标：未识别出考核指标表（{detail}）")
         )
-    saved = store.save(document, frameworks, region, find_mentions(document, region), roster_rows, rule_values)
+    mentions = find_mentions(document, region)
+    return Understood(document, frameworks, region, mentions, roster_rows, rule_values, time.perf_counter() - started)
+
+
+def _warm_models() -> None:
+    """Build spaCy + jieba once in the parent, so that every worker forked from it inherits them."""
+    from normalize.nlp import unit_ruler_nlp
+
+    unit_ruler_nlp()
+
+
+def new_worker(registry: DepartmentRegistry) -> Worker[Understood]:
+    """A parse worker for ``registry`` (see ``ingest.isolation``); close it, or use it as a context manager."""
+    return Worker(lambda path: understand(path, registry), warm=_warm_models)
+
+
+_shared: list[tuple[DepartmentRegistry, Worker[Understood]]] = []  # for callers of ingest_file alone (the watch)
+
+
+def _worker_for(registry: DepartmentRegistry) -> Worker[Understood]:
+    for known, worker in _shared:
+        if known is registry:
+            return worker
+    worker = new_worker(registry)
+    _shared.append((registry, worker))
+    return worker
+
+
+@dataclass
+class _Job:
+    """A file on its way through: when it started, and its result if it needed no reading."""
+
+    path: Path
+    started: float
+    result: FileResult | None = None
+
+
+def ingest_file(
+    path: Path, store: Store, registry: DepartmentRegistry, worker: Worker[Understood] | None = None
+) -> FileResult:
+    """Parse, understand and store one file; a failure of the file becomes a failed result, the store untouched.
+
+    The file is read in ``worker`` (by default one kept per registry for the process). An error of
+    the store itself (busy, disk full) is raised: it is not the file's fault.
+    """
+    worker = worker or _worker_for(registry)
+    return _complete(_begin(path, store, worker), store, worker)
+
+
+def _begin(path: Path, store: Store, worker: Worker[Understood]) -> _Job:
+    """Settle an unchanged or duplicate file at once; hand any other to the worker."""
+    started = time.perf_counter()
+    path = path.resolve()  # one identity per file, however the user spelled its path
+    status, other = store.find_document(str(path), file_sha256(path))
+    if status in ("unchanged", "duplicate"):
+        return _Job(path, started, FileResult(file=str(path), status=status, duplicate_of=other))
+    started += worker.start()  # forking the worker and building its models is not this file's time
+    worker.submit(path)
+    return _Job(path, started)
+
+
+def _complete(job: _Job, store: Store, worker: Worker[Understood]) -> FileResult:
+    """The worker's answer for ``job``, stored in one transaction."""
+    if job.result is not None:
+        return job.result
+    path = job.path
+    try:
+        done = worker.result(path)
+    except IngestError as e:
+        return FileResult(file=str(path), status="failed", error=str(e), seconds=time.perf_counter() - job.started)
+    except WorkerBug as e:
+        log.error("%s: 内部错误（kaohe 的缺陷）\n%s", path, e.trace)
+        error = f"{path}: 内部错误（kaohe 的缺陷，请报告）：{e}"
+        return FileResult(file=str(path), status="failed", error=error, seconds=time.perf_counter() - job.started)
+    document, frameworks = done.document, done.frameworks
+    saving = time.perf_counter()
+    saved = store.save(document, frameworks, done.region, done.mentions, done.roster, done.rule_values)
+    if saved.status in ("unchanged", "duplicate"):  # a copy stored while this file was being read
+        return FileResult(file=str(path), status=saved.status, duplicate_of=saved.duplicate_of)
     return FileResult(
         file=str(path),
         status=saved.status,
@@ -89,7 +185,7 @@ def ingest_file(path: Path, store: Store, registry: DepartmentRegistry) -> FileR
         indicators=saved.indicators,
         deductions=saved.deductions,
         warnings=[w.message for w in document.warnings] + [w for f in frameworks for w in f.warnings],
-        seconds=time.perf_counter() - started,
+        seconds=done.seconds + time.perf_counter() - saving,  # the file's own work: the worker reads ahead
         duplicate_of=saved.duplicate_of,
     )
 
@@ -101,16 +197,63 @@ def ingest_paths(
     on_file: Callable[[FileResult], None] | None = None,
     fail_fast: bool = False,
 ) -> RunSummary:
-    """Ingest files and folders (recursively); one bad file never stops the batch unless ``fail_fast``."""
+    """Ingest files and folders (recursively); one bad file never stops the batch unless ``fail_fast``.
+
+    Never raises for a file: anything unexpected (a bug, the store refusing a write) is that file's
+    failed result, with its reason and the exception's type, and the batch goes on. The worker
+    reads the next file while the current one is stored.
+    """
     registry = registry or default_registry()
     started = time.perf_counter()
     summary = RunSummary()
-    for path in iter_notice_files(paths):
-        result = ingest_file(path, store, registry)
-        summary.files.append(result)
-        if on_file is not None:
-            on_file(result)
-        if fail_fast and result.status == "failed":
-            break
+    with new_worker(registry) as worker:
+        for result in _results(paths, store, worker):
+            summary.files.append(result)
+            if on_file is not None:
+                on_file(result)
+            if fail_fast and result.status == "failed":
+                break
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _results(paths: Iterable[Path], store: Store, worker: Worker[Understood]) -> Iterator[FileResult]:
+    """Each file's result, in order, with one file read ahead."""
+    queue: deque[_Job] = deque()
+    for item in _each_file(paths):
+        queue.append(item if isinstance(item, _Job) else _guarded(item, functools.partial(_begin, item, store, worker)))
+        if len(queue) > 1:
+            yield _finish(queue.popleft(), store, worker)
+    while queue:
+        yield _finish(queue.popleft(), store, worker)
+
+
+def _finish(job: _Job, store: Store, worker: Worker[Understood]) -> FileResult:
+    done = _guarded(job.path, lambda: _Job(job.path, job.started, _complete(job, store, worker)))
+    assert done.result is not None
+    return done.result
+
+
+def _each_file(paths: Iterable[Path]) -> Iterator[Path | _Job]:
+    """The notice files under ``paths``; a folder that cannot be listed is a failed job, not an abort."""
+    for root in paths:
+        try:
+            yield from iter_notice_files([root])
+        except OSError as e:
+            failed = FileResult(file=str(root), status="failed", error=f"{root}: 无法读取（{e}）")
+            yield _Job(root, time.perf_counter(), failed)
+
+
+def _guarded(path: Path, step: Callable[[], _Job]) -> _Job:
+    """``step()``, or a job already failed with the reason when it raises (the store, the file system, a bug)."""
+    try:
+        return step()
+    except Exception as e:
+        not_stored = getattr(e, "not_stored", None)  # a store error says itself why the file is not stored
+        if callable(not_stored):
+            log.warning("%s", e)
+            error = str(not_stored(path))
+        else:
+            log.exception("%s: 意外错误", path)
+            error = f"{path}: 意外错误（{type(e).__name__}: {e}）"
+        return _Job(path, time.perf_counter(), FileResult(file=str(path), status="failed", error=error[:1000]))

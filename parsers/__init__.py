@@ -14,6 +14,7 @@ from pathlib import Path
 from ingest.errors import ParseError
 from parsers.detect import SUFFIXES, detect_format
 from parsers.document import Cell, Document, Format, Metadata, Paragraph, ParseWarning, Source, Table
+from parsers.limits import Budget, check_file_size, limits
 
 __all__ = ["SUFFIXES", "Cell", "Document", "Metadata", "Paragraph", "ParseWarning", "Source", "Table", "parse"]
 
@@ -34,17 +35,24 @@ def backend(fmt: Format) -> Callable[[Path], Document]:
 
 
 def parse(path: str | Path) -> Document:
-    """Read any supported notice file into a ``Document`` with its metadata."""
+    """Read any supported notice file into a ``Document`` with its metadata.
+
+    Every file is checked against ``max_file_mb`` before it is opened, and every document against the
+    paragraph, table and cell limits once parsed (the backends check the costly ones as they go).
+    """
     from parsers.metadata import extract_metadata
 
     path = Path(path)
+    lim = limits()
     try:
+        check_file_size(path, lim=lim)
         with path.open("rb") as f:
             head = f.read(8192)
     except OSError as e:
         raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
     fmt = detect_format(path, head)
     document = backend(fmt)(path)
+    Budget(path, lim).count(document.blocks)
     expected = SUFFIXES.get(path.suffix.lower())
     if expected and expected != fmt and {expected, fmt} != {"doc", "wps"}:
         document.warnings.append(

@@ -37,15 +37,54 @@ def detect_format(path: Path, head: bytes) -> Format:
         return _zip_format(path)
     if head.startswith(_OLE2):
         return "wps" if suffix == ".wps" else "doc"
+    wide = utf16_encoding(head)
+    if wide is not None:
+        sample = head[: len(head) // 2 * 2].decode(wide, errors="replace").lstrip("\ufeff \t\r\n").lower()
+        return "html" if any(m.decode() in sample[:2048] for m in _HTML_MARKERS) else "txt"
     lowered = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if any(marker in lowered[:2048] for marker in _HTML_MARKERS):
         return "html"
-    if _looks_like_text(head):
-        return "txt"
+    if _looks_like_text(head) or (b"\x00" in head and _looks_like_text(head.replace(b"\x00", b""))):
+        return "txt"  # NUL bytes (padding, a damaged save) are removed by the text reader, which says so
     expected = SUFFIXES.get(suffix)
     if expected in ("pdf", "docx", "doc", "wps"):
         raise ParseError(path, f"not a valid .{expected} file (its content has no {expected.upper()} signature)")
     raise UnsupportedFormat(path, "not a notice format kaohe reads", "expected .docx, .pdf, .txt, .html, .doc or .wps")
+
+
+def utf16_encoding(head: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` for UTF-16 text (Notepad's "Unicode"), with or without a BOM.
+
+    Without a BOM, UTF-16 is recognised by its NULs (the high bytes of ASCII characters, the low
+    bytes of 一 U+4E00 or the ideographic space U+3000) and by what it decodes to: the byte order
+    whose characters are at least 90 % Chinese, CJK punctuation, full-width forms or printable ASCII
+    wins. UTF-8 or GBK text has no NULs; binary data decodes to scattered code points.
+    """
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    sample = head[: len(head) // 2 * 2]
+    if sample.count(0) < 2:
+        return None
+    best: tuple[float, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        share = sum(1 for ch in text if _plausible(ch)) / max(len(text), 1)
+        if share >= 0.9 and (best is None or share > best[0]):
+            best = (share, encoding)
+    return best[1] if best else None
+
+
+def _plausible(ch: str) -> bool:
+    """A character a Chinese notice is made of."""
+    code = ord(ch)
+    if code < 0x80:
+        return ch.isprintable() or ch in "\t\r\n\f"
+    return 0x4E00 <= code <= 0x9FFF or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF or 0x2000 <= code <= 0x206F
 
 
 def _zip_format(path: Path) -> Format:
@@ -70,9 +109,13 @@ def _looks_like_text(head: bytes) -> bool:
             text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
-        return controls <= len(text) // 100
+        return _few_controls(text)
     return False
+
+
+def _few_controls(text: str) -> bool:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return controls <= len(text) // 100
 
 
 def file_sha256(path: Path) -> str:

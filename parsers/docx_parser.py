@@ -29,28 +29,29 @@ Decisions worth knowing:
   anchors them (a 红头 issuer mark is often a text box anchored at the top).
 * Word's automatic numbering (``第一章``, ``一、`` from ``w:numPr``) is not in the
   text and is not reconstructed.
+* Limits (``parsers.limits``): the ZIP directory is checked before anything is
+  inflated (every part's declared size and compression ratio, their total); only
+  the main document part is read, in chunks up to ``max_xml_mb``; a DTD (the
+  vehicle of entity bombs, never written by Word) is refused; paragraphs and table
+  grid positions are counted while the body is walked. ``w:gridSpan``,
+  ``w:gridBefore`` and ``w:gridAfter`` are clamped to Word's own maximum of 63 columns.
 """
 
 from __future__ import annotations
 
 import logging
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
-from docx.opc.exceptions import PackageNotFoundError
-from docx.opc.part import XmlPart
-from docx.oxml.parser import parse_xml
-from docx.package import Package
 from lxml import etree
 
-from ingest.errors import ParseError
 from normalize.text import is_page_number
 from parsers.detect import fingerprint
 from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
+from parsers.docx_package import load_body
+from parsers.limits import Budget
 
 logger = logging.getLogger(__name__)
 
@@ -68,42 +69,24 @@ _PAGE_FIELDS = frozenset({"PAGE", "NUMPAGES", "SECTIONPAGES"})
 _DASH = r"[—\-－–―~～]"
 # What remains of "— PAGE —" or "第 PAGE 页 共 NUMPAGES 页" once the field results are dropped.
 _PAGE_FIELD_RESIDUE = regex.compile(rf"^(?:{_DASH}|[\s第页共,，/])*$")
-_CORRUPT = (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, zlib.error, EOFError)
+_MAX_GRID = 63  # Word's maximum number of table columns
 
 
 def parse(path: Path) -> Document:
     """Read a Word document's body into paragraphs and tables, in reading order."""
     path = Path(path)
-    body = _load_body(path)
-    warnings: list[ParseWarning] = []
-    blocks = list(_walk_blocks(body, warnings))
-    return Document(source=fingerprint(path, "docx"), blocks=blocks, warnings=warnings)
+    ctx = _Context(Budget(path))
+    body = load_body(path, ctx.budget.limits)
+    blocks = list(_walk_blocks(body, ctx))
+    return Document(source=fingerprint(path, "docx"), blocks=blocks, warnings=ctx.warnings)
 
 
-def _load_body(path: Path) -> etree._Element:
-    try:
-        part = Package.open(str(path)).main_document_part
-        # A .docm/.dotx main part has a content type python-docx does not register: parse its bytes.
-        root = part.element if isinstance(part, XmlPart) else parse_xml(part.blob)
-    except OSError as e:
-        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
-    except _CORRUPT as e:
-        raise ParseError(path, f"truncated or corrupt .docx ({_corruption(e)})") from e
-    body = root.find(f"{_W}body")
-    if body is None:
-        raise ParseError(path, "truncated or corrupt .docx (the main document part has no w:body)")
-    return body
+@dataclass
+class _Context:
+    """What the walk carries along: the document's warnings and its budget of paragraphs and cells."""
 
-
-def _corruption(error: Exception) -> str:
-    """What is broken, in words a user can act on."""
-    if isinstance(error, zipfile.BadZipFile | PackageNotFoundError | zlib.error | EOFError):
-        return "the ZIP container cannot be read"
-    if isinstance(error, etree.XMLSyntaxError):
-        return f"broken XML: {error}"
-    if isinstance(error, KeyError):
-        return f"a required part is missing: {error}"
-    return f"{type(error).__name__}: {error}"
+    budget: Budget
+    warnings: list[ParseWarning] = field(default_factory=list)
 
 
 def _block_children(container: etree._Element) -> Iterator[etree._Element]:
@@ -120,14 +103,15 @@ def _block_children(container: etree._Element) -> Iterator[etree._Element]:
             yield from _block_children(child)
 
 
-def _walk_blocks(container: etree._Element, warnings: list[ParseWarning]) -> Iterator[Block]:
+def _walk_blocks(container: etree._Element, ctx: _Context) -> Iterator[Block]:
     for child in _block_children(container):
         if child.tag == W_P:
-            yield from _paragraph_blocks(child, warnings)
+            yield from _paragraph_blocks(child, ctx)
         elif child.tag == W_TBL:
-            yield from _table_blocks(child, warnings)
+            yield from _table_blocks(child, ctx)
         else:
-            warnings.append(ParseWarning(code="docx_alt_chunk", message="an embedded chunk (w:altChunk) was not read"))
+            message = "an embedded chunk (w:altChunk) was not read"
+            ctx.warnings.append(ParseWarning(code="docx_alt_chunk", message=message))
 
 
 # --- paragraphs -------------------------------------------------------------------------------
@@ -216,15 +200,17 @@ def _is_hidden(run: etree._Element) -> bool:
     return vanish is not None and vanish.get(f"{_W}val", "true") not in ("0", "false", "off")
 
 
-def _paragraph_blocks(p: etree._Element, warnings: list[ParseWarning], *, in_cell: bool = False) -> Iterator[Block]:
+def _paragraph_blocks(p: etree._Element, ctx: _Context, *, in_cell: bool = False) -> Iterator[Block]:
     content = _read_paragraph(p)
     for box in content.text_boxes:
-        yield from _walk_blocks(box, warnings)
+        yield from _walk_blocks(box, ctx)
     text = content.text()
     if not text or (content.dropped_page_field and _PAGE_FIELD_RESIDUE.match(text)):
         return
     if not in_cell and is_page_number(text):  # a page number typed into the body, not a cell value
         return
+    if not in_cell:
+        ctx.budget.paragraph()
     yield Paragraph(text=text)
 
 
@@ -245,10 +231,10 @@ class _Span:
         return Cell(text="\n".join(self.texts), row=self.row, col=self.col, rowspan=self.rowspan, colspan=self.colspan)
 
 
-def _table_blocks(tbl: etree._Element, warnings: list[ParseWarning]) -> Iterator[Block]:
+def _table_blocks(tbl: etree._Element, ctx: _Context) -> Iterator[Block]:
     """The table, then the tables nested in its cells (depth first)."""
     nested: list[Block] = []
-    table = _build_table(tbl, nested, warnings)
+    table = _build_table(tbl, nested, ctx)
     if table is not None:
         yield table
     yield from nested
@@ -292,20 +278,20 @@ def _merge_val(tc_pr: etree._Element | None, name: str) -> str | None:
     return "restart" if element.get(f"{_W}val") == "restart" else "continue"
 
 
-def _build_table(tbl: etree._Element, nested: list[Block], warnings: list[ParseWarning]) -> Table | None:
+def _build_table(tbl: etree._Element, nested: list[Block], ctx: _Context) -> Table | None:
     spans: list[_Span] = []
     above: dict[int, _Span] = {}  # start column -> the cell there in the previous row
     n_rows = n_cols = 0
     for r, tr in enumerate(_rows(tbl)):
         n_rows = r + 1
         tr_pr = tr.find(f"{_W}trPr")
-        col = _int_val(tr_pr, f"{_W}gridBefore", 0)
+        col = min(_int_val(tr_pr, f"{_W}gridBefore", 0), _MAX_GRID)
         current: dict[int, _Span] = {}
         previous: _Span | None = None
         for tc in _row_cells(tr):
             tc_pr = tc.find(f"{_W}tcPr")
-            colspan = max(1, _int_val(tc_pr, f"{_W}gridSpan", 1))
-            texts = _cell_texts(tc, nested, warnings)
+            colspan = min(max(1, _int_val(tc_pr, f"{_W}gridSpan", 1)), _MAX_GRID)
+            texts = _cell_texts(tc, nested, ctx)
             merged_into = _merge_target(tc_pr, above.get(col), previous, col, colspan)
             if merged_into is None:
                 merged_into = _Span(row=r, col=col, colspan=colspan, texts=texts)
@@ -315,10 +301,11 @@ def _build_table(tbl: etree._Element, nested: list[Block], warnings: list[ParseW
             current[merged_into.col] = merged_into
             previous = merged_into
             col += colspan
-        n_cols = max(n_cols, col + _int_val(tr_pr, f"{_W}gridAfter", 0))
+        n_cols = max(n_cols, col + min(_int_val(tr_pr, f"{_W}gridAfter", 0), _MAX_GRID))
         above = current
     if n_rows == 0:
         return None
+    ctx.budget.table(n_rows, n_cols)  # before the grid's holes are filled
     cells = [span.to_cell() for span in spans]
     cells += _fill_holes(spans, n_rows, n_cols)
     return Table.from_cells(cells)
@@ -346,16 +333,16 @@ def _fill_holes(spans: list[_Span], n_rows: int, n_cols: int) -> list[Cell]:
     return [Cell(text="", row=r, col=c) for r in range(n_rows) for c in range(n_cols) if (r, c) not in covered]
 
 
-def _cell_texts(tc: etree._Element, nested: list[Block], warnings: list[ParseWarning]) -> list[str]:
+def _cell_texts(tc: etree._Element, nested: list[Block], ctx: _Context) -> list[str]:
     """The non-empty paragraph texts of a cell; its nested tables go to ``nested``."""
     texts: list[str] = []
     for child in _block_children(tc):
         if child.tag == W_P:
-            for block in _paragraph_blocks(child, warnings, in_cell=True):
+            for block in _paragraph_blocks(child, ctx, in_cell=True):
                 if isinstance(block, Paragraph):
                     texts.append(block.text)
                 else:
                     nested.append(block)  # a table inside a text box inside the cell
         elif child.tag == W_TBL:
-            nested.extend(_table_blocks(child, warnings))
+            nested.extend(_table_blocks(child, ctx))
     return texts

@@ -31,6 +31,7 @@ from ingest.errors import ParseError
 from normalize.text import join_wrapped
 from parsers.detect import fingerprint
 from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
+from parsers.limits import Budget, check_file_size, check_html_depth
 
 logger = logging.getLogger(__name__)
 
@@ -75,17 +76,21 @@ _LAYOUT_CELL_CHARS = 2000  # a cell this long holds a whole article, not a table
 
 def parse(path: Path) -> Document:
     """Read an HTML page: paragraphs and tables of its article, in document order."""
+    budget = Budget(path)
     try:
+        check_file_size(path, "max_text_mb", budget.limits)
         data = path.read_bytes()
     except OSError as e:
         raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
     text, encoding, warnings = decode_html(data)
+    del data
+    check_html_depth(path, text, budget.limits)
     soup = BeautifulSoup(text, "lxml")
     for tag in soup.find_all(_DROPPED):
         if not tag.decomposed:
             tag.decompose()
     root = _content_root(soup)
-    collector = _Collector(root_chars=_chars(root), in_article=root is not (soup.body or soup))
+    collector = _Collector(budget, root_chars=_chars(root), in_article=root is not (soup.body or soup))
     collector.visit(root)
     collector.flush()
     blocks = collector.blocks
@@ -186,7 +191,8 @@ class _Collector:
     in the cell are put aside in ``nested`` to become blocks of their own.
     """
 
-    def __init__(self, root_chars: int, *, in_article: bool = False, in_cell: bool = False) -> None:
+    def __init__(self, budget: Budget, root_chars: int, *, in_article: bool = False, in_cell: bool = False) -> None:
+        self.budget = budget
         self.root_chars = root_chars
         self.in_article = in_article
         self.in_cell = in_cell
@@ -201,6 +207,7 @@ class _Collector:
         if line:
             self.lines.append(line)
             if not self.in_cell:
+                self.budget.paragraph()
                 self.blocks.append(Paragraph(text=line))
 
     def walk(self, tag: Tag) -> None:
@@ -255,14 +262,15 @@ class _Collector:
             return
         cells: list[Cell] = []
         nested: list[Tag] = []
-        for element, row, col, rowspan, colspan in grid_positions(rows):
-            sub = _Collector(self.root_chars, in_article=self.in_article, in_cell=True)
+        for element, row, col, rowspan, colspan in grid_positions(rows, self.budget):
+            sub = _Collector(self.budget, self.root_chars, in_article=self.in_article, in_cell=True)
             sub.walk(element)
             sub.flush()
             nested.extend(sub.nested)
             text = "\n".join(sub.lines)
             cells.append(Cell(text=text, row=row, col=col, rowspan=rowspan, colspan=colspan))
         if cells:
+            self.budget.table(len(rows), max(c.col + c.colspan for c in cells))  # before the holes are filled
             self.blocks.append(Table.from_cells(pad_grid(cells)))
         for inner in nested:
             self._table(inner)
@@ -318,11 +326,12 @@ def is_layout_table(table: Tag, rows: list[list[Tag]]) -> bool:
     return own < total / 3
 
 
-def grid_positions(rows: list[list[Tag]]) -> list[tuple[Tag, int, int, int, int]]:
+def grid_positions(rows: list[list[Tag]], budget: Budget | None = None) -> list[tuple[Tag, int, int, int, int]]:
     """Place cells on a grid: (cell, row, col, rowspan, colspan), as a browser lays them out.
 
     Positions covered by earlier rowspans are skipped; rowspans past the last row
-    are clipped; a colspan running into an occupied position is cut short.
+    are clipped; a colspan running into an occupied position is cut short. The
+    positions covered are counted against ``budget`` before they are recorded.
     """
     n_rows = len(rows)
     occupied: set[tuple[int, int]] = set()
@@ -339,6 +348,8 @@ def grid_positions(rows: list[list[Tag]]) -> list[tuple[Tag, int, int, int, int]
             while free < colspan and (row, col + free) not in occupied:
                 free += 1
             colspan = free
+            if budget is not None:
+                budget.cells_ahead(len(occupied) + rowspan * colspan, f"第 {budget.tables + 1} 个表格，第 {row + 1} 行")
             occupied.update((r, c) for r in range(row, row + rowspan) for c in range(col, col + colspan))
             placed.append((cell, row, col, rowspan, colspan))
             col += colspan

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import resource
 import shutil
 import signal
 import struct
@@ -136,6 +137,7 @@ def _run(command: list[str], path: Path) -> str:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=_lift_address_space_cap if _address_space_capped() else None,
     ) as process:
         try:
             _, stderr = process.communicate(timeout=CONVERSION_TIMEOUT)
@@ -144,6 +146,19 @@ def _run(command: list[str], path: Path) -> str:
             process.communicate()
             raise ParseError(path, f"LibreOffice did not finish within {CONVERSION_TIMEOUT} s") from e
     return stderr.decode("utf-8", errors="replace")
+
+
+def _address_space_capped() -> bool:
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    return soft != hard
+
+
+def _lift_address_space_cap() -> None:
+    """In the forked child before LibreOffice starts: the parse worker's memory ceiling (a soft
+    ``RLIMIT_AS``, ``ingest.isolation``) is for Python's parsing, not for LibreOffice, which maps far
+    more address space than it uses; its own time limit stays."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def summarise(stderr: str) -> str:

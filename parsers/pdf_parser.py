@@ -32,6 +32,13 @@ Decisions worth knowing:
   ``parsers.pdf_tables``; a ``续表`` line above a continuation is dropped.
 * **Page numbers** (``— 3 —``, ``-3-``, ``3``, ``第3页``) are dropped when they
   are the first or last line of a page.
+* **Encryption**: a PDF with only an owner password (permissions such as "no
+  copying", but no password to open it) is read like any other; one that needs a
+  password to open is refused, and so, naming it, is one whose encryption pdfminer
+  cannot decode. **Pages**: more than ``max_pdf_pages`` (``parsers.limits``) are
+  refused from the page tree's count, before any page is read; a page whose
+  content streams inflate past ``max_page_content_mb`` is refused before pdfminer
+  inflates and interprets it.
 * **No text**: a page without text but with images gets a ``no_text_layer``
   warning; a page whose chars are mostly ``(cid:NNN)`` gets ``cid_garbage``
   and its text is not stored.
@@ -60,6 +67,7 @@ from normalize.text import is_page_number as page_number_line
 from normalize.text import join_paragraphs, squeeze_cjk_spaces
 from parsers.detect import fingerprint
 from parsers.document import Block, Document, Paragraph, ParseWarning
+from parsers.pdf_limits import check_contents, check_pages
 from parsers.pdf_tables import (
     NUMBERED_START,
     GridCell,
@@ -98,9 +106,11 @@ def parse(path: Path) -> Document:
     warnings: list[ParseWarning] = []
     items: list[Line | PageTable] = []
     with _open_pdf(path) as pdf:
+        check_pages(path, pdf)
         n_pages = len(pdf.pages)
         for page in pdf.pages:
             try:
+                check_contents(path, page)
                 items.extend(_read_page(page, warnings))
             finally:
                 page.close()  # drops the page's cached layout: memory stays flat
@@ -118,8 +128,11 @@ def _open_pdf(path: Path) -> Iterator[PDF]:
         raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
     except PdfminerException as e:
         cause = e.args[0] if e.args else e
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        if isinstance(cause, PDFPasswordIncorrect):
             raise ParseError(path, "encrypted PDF: a password is needed", "save an unprotected copy") from e
+        if isinstance(cause, PDFEncryptionError):
+            problem = f"加密的 PDF，其加密方式无法解读（{type(cause).__name__}: {cause}）"
+            raise ParseError(path, problem[:300], "请另存一份未加密的副本") from e
         raise ParseError(path, f"corrupt or truncated PDF ({type(cause).__name__}: {cause})") from e
     try:
         with pdf:

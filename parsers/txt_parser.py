@@ -4,8 +4,15 @@ Decoding: UTF-8 (with or without BOM, recorded as ``utf-8`` / ``utf-8-sig``), th
 (which covers GBK and GB2312, recorded as ``gb18030``). A UTF-8 file damaged in a few places
 (e.g. cut inside a character) is still read as UTF-8 with U+FFFD and an ``encoding_errors``
 warning rather than mis-read as GB18030. Bytes that fit neither raise ``EncodingError``.
-A file with nothing but whitespace (or nothing left after clean-up) raises ``ParseError``:
-there is no notice to read.
+UTF-16 (Notepad's "Unicode"; LE or BE, with or without BOM, ``parsers.detect.utf16_encoding``)
+is decoded and recorded as ``utf-16-le`` / ``utf-16-be``; UTF-16 that does not decode is refused
+naming it. NUL bytes in narrow text (padding, a damaged save) are removed with a ``nul_bytes``
+warning. A file with nothing but whitespace (or nothing left after clean-up) raises
+``ParseError``: there is no notice to read.
+
+Size: a file over ``max_text_mb`` is refused before it is read (``parsers.limits``); the text is
+then held once, split into lines lazily (no whole-text copies per clean-up step), and a table's
+grid is counted against ``max_cells`` before it is padded.
 
 Clean-up, before any structure is read (DOMAIN.md §1.3–1.4):
 
@@ -62,15 +69,19 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import EncodingError, ParseError
+from ingest.errors import ParseError
 from normalize.text import is_page_number
 from parsers import web_cells, web_text
 from parsers.detect import fingerprint
 from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
+from parsers.limits import Budget, check_file_size, limits
+from parsers.text_decode import decode
 
 log = logging.getLogger(__name__)
 
@@ -81,22 +92,28 @@ BULLET = re.compile(r"^([ \u3000]*)[-*+][ \u3000]+(?=\S)")
 HTML_BREAK = re.compile(r"\s*(?:</?p\b[^>]*>|<br\s*/?>)\s*", re.IGNORECASE)
 NUMBER = re.compile(r"^[-+－]?\d+(?:\.\d+)?\s*分?$")
 ROW_START_MARK = re.compile(r"^[ \u3000]+\t")  # spaces before the TAB: a row start (seed 002)
+LINE_END = re.compile(r"\r\n|[\r\n\f]")
+MAX_PLACEMENTS = 20_000  # ways to place a short row's cells tried at most; beyond, the row stays left-aligned
 
 _REMOVED = None  # placeholder for a deleted line while blank runs are merged
-_MAX_UTF8_DAMAGE = 0.01  # undecodable sequences per decoded non-ASCII character still read as UTF-8
 
 
 def parse(path: Path) -> Document:
     """Read a plain-text notice into a ``Document`` (metadata is filled later)."""
     path = Path(path)
+    lim = limits()
     try:
+        check_file_size(path, "max_text_mb", lim)
         raw = path.read_bytes()
     except OSError as e:
         raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
     text, encoding, warnings = decode(raw, path)
-    if not text.strip():
+    del raw
+    if not text or text.isspace():
         raise ParseError(path, "contains only whitespace", "a plain-text notice needs some text")
-    blocks, structure_warnings = read_blocks(*clean_lines(text))
+    lines, numbers = clean_lines(text)
+    del text
+    blocks, structure_warnings = read_blocks(lines, numbers, Budget(path, lim))
     if not blocks:
         raise ParseError(path, "has no text left after removing page numbers, rules and markup")
     return Document(
@@ -106,43 +123,13 @@ def parse(path: Path) -> Document:
     )
 
 
-# -- decoding ---------------------------------------------------------------------------------
-
-
-def decode(raw: bytes, path: Path) -> tuple[str, str, list[ParseWarning]]:
-    """The text, the encoding that decoded it, and any warning about damaged bytes."""
-    try:
-        text = raw.decode("utf-8-sig")
-        return text, "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8", []
-    except UnicodeDecodeError as e:
-        utf8_error = e
-    damaged = raw.decode("utf-8-sig", errors="replace")
-    bad = damaged.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
-    valid_non_ascii = sum(1 for ch in damaged if ord(ch) > 127) - bad
-    cut_at_end = bad == 1 and utf8_error.start >= len(raw) - 3
-    if valid_non_ascii > 0 and (cut_at_end or bad <= valid_non_ascii * _MAX_UTF8_DAMAGE):
-        warning = ParseWarning(
-            code="encoding_errors",
-            message=f"{bad} undecodable byte sequence(s) in UTF-8 text replaced by U+FFFD ({utf8_error.reason})",
-        )
-        return damaged, "utf-8", [warning]
-    try:
-        return raw.decode("gb18030"), "gb18030", []
-    except UnicodeDecodeError as e:
-        raise EncodingError(
-            path,
-            f"decodes neither as UTF-8 nor as GB18030/GBK (byte {e.start}: {e.reason})",
-            "save the file as UTF-8",
-        ) from e
-
-
 # -- clean-up ---------------------------------------------------------------------------------
 
 
 def clean_lines(text: str) -> tuple[list[str], list[int]]:
     """Lines with artefacts deleted and markdown residue stripped (tabs kept), and their 1-based line numbers."""
     marked: list[str | None] = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"):
+    for line in _iter_lines(text):
         if "\t" not in line:
             without_images = IMAGE.sub("", line)
             if is_page_number(line) or _is_rule_line(line) or (line.strip() and not without_images.strip()):
@@ -153,6 +140,15 @@ def clean_lines(text: str) -> tuple[list[str], list[int]]:
             line = IMAGE.sub("", line)
         marked.append(BOLD.sub(r"\1", line))
     return _merge_blank_runs(marked)
+
+
+def _iter_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` split at CRLF, CR, LF and form feed, one at a time (no copy of the whole text)."""
+    start = 0
+    for match in LINE_END.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    yield text[start:]
 
 
 def _merge_blank_runs(marked: list[str | None]) -> tuple[list[str], list[int]]:
@@ -222,39 +218,50 @@ class _Row:
     wrapped_into_inner_cell: bool = False  # a line without TABs went to a cell other than the row's last
 
 
-def read_blocks(lines: list[str], numbers: list[int] | None = None) -> tuple[list[Block], list[ParseWarning]]:
+def read_blocks(
+    lines: list[str], numbers: list[int] | None = None, budget: Budget | None = None
+) -> tuple[list[Block], list[ParseWarning]]:
     """Paragraphs and tables in reading order, with warnings about irregular rows.
 
-    ``numbers`` are the lines' numbers in the file (for warnings); by default 1, 2, ….
+    ``numbers`` are the lines' numbers in the file (for warnings); by default 1, 2, …. ``budget``
+    counts paragraphs and table cells against the limits (``LimitExceeded`` once one is passed).
     """
     numbers = numbers or list(range(1, len(lines) + 1))
+    budget = budget or Budget("<text>")
     blocks: list[Block] = []
     warnings: list[ParseWarning] = []
     n_tables, i = 0, 0
     while i < len(lines):
-        found = None if _is_blank(lines[i]) else _read_table(lines, numbers, i, n_tables + 1, warnings)
+        found = None if _is_blank(lines[i]) else _read_table(lines, numbers, i, n_tables + 1, warnings, budget)
         if found is None:
-            blocks.extend(Paragraph(text=text) for text in _split_breaks(lines[i]))
+            paragraphs = [Paragraph(text=text) for text in _split_breaks(lines[i])]
+            budget.paragraph(len(paragraphs))
+            blocks.extend(paragraphs)
             i += 1
             continue
         table, end = found
-        blocks.extend([table] if table else _as_paragraphs(lines[i:end]))
+        paragraphs = [] if table else _as_paragraphs(lines[i:end])
+        budget.paragraph(len(paragraphs))
+        blocks.extend([table] if table else paragraphs)
         n_tables += table is not None
         i = end
     return blocks, warnings
 
 
 def _read_table(
-    lines: list[str], numbers: list[int], i: int, number: int, warnings: list[ParseWarning]
+    lines: list[str], numbers: list[int], i: int, number: int, warnings: list[ParseWarning], budget: Budget
 ) -> tuple[Table | None, int] | None:
     """The table starting at line ``i`` (``None`` in the pair when its lines stay paragraphs), or ``None``."""
     line = lines[i]
     if _is_inline_row(line) or _is_cell_line(line):
         rows, end = (_inline_rows if _is_inline_row(line) else _cell_rows)(lines, numbers, i)
-        return (_build_table(rows, number, warnings, align_by_evidence=not _is_inline_row(line)) if rows else None), end
+        evidence = not _is_inline_row(line)
+        return (_build_table(rows, number, warnings, align_by_evidence=evidence, budget=budget) if rows else None), end
     web = web_text.read_table(lines, numbers, i, number)  # tables copied from a web page
     if web is None:
         return None
+    if web[0] is not None:
+        budget.table(web[0].n_rows, web[0].n_cols)
     warnings.extend(web[2])
     return web[0], web[1]
 
@@ -317,7 +324,7 @@ def _inline_rows(lines: list[str], numbers: list[int], start: int) -> tuple[list
 
 
 def _build_table(
-    chunks: list[_Row], number: int, warnings: list[ParseWarning], *, align_by_evidence: bool
+    chunks: list[_Row], number: int, warnings: list[ParseWarning], *, align_by_evidence: bool, budget: Budget
 ) -> Table | None:
     """The table from its chunks, or ``None`` when they do not look like a table.
 
@@ -341,6 +348,7 @@ def _build_table(
             rows.append(chunk)
     if n_cols < 2 or len(rows) < 2:
         return None
+    budget.table(len(rows), max(len(row.cells) for row in rows))  # before the rows are padded to that width
     grid = _align_rows(rows, n_cols, number, warnings, align_by_evidence)
     cells = [Cell(text=text, row=r, col=c) for r, texts in enumerate(grid) for c, text in enumerate(texts)]
     return Table.from_cells(cells)
@@ -392,7 +400,7 @@ def _align_rows(
 def _place_short_row(cells: list[str], complete: list[list[str]], header: list[str]) -> tuple[int, ...]:
     """Columns for a short row's cells: the first in column 0, kinds matching, the last cell last if it can be."""
     n_cols = len(header)
-    if not complete:
+    if not complete or math.comb(n_cols - 1, len(cells) - 1) > MAX_PLACEMENTS:  # 40 columns, 20 cells: 7·10¹⁰
         return tuple(range(len(cells)))
     numeric_col = [_mostly_numbers([row[c] for row in complete]) for c in range(n_cols)]
 

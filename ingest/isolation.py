@@ -1,0 +1,338 @@
+"""Run the reading of each file in a worker process with a memory and a time ceiling (issue 13).
+
+The limits in ``parsers.limits`` refuse what can be recognised as too big before the work. What
+still escapes them — a PDF stream that inflates to gigabytes, a pathological table that takes
+minutes — must cost only its own file: :class:`Worker` runs a job (parse and understand one file)
+in a child process and returns its result, or raises an ``IngestError`` saying what went wrong:
+
+* **memory**: the child's address space is capped with ``RLIMIT_AS`` at what it holds when it
+  starts plus ``worker_memory_mb``; past it an allocation fails (``MemoryError``, or the child dies
+  inside a C extension) and the file fails with ``内存超限``;
+* **time**: the parent waits ``worker_timeout_s`` for the answer, then kills the child and the
+  file fails with ``超时``; the child also arms ``SIGALRM`` a little later, so it ends by itself
+  should the parent die first;
+* **death** (a signal, an exit): the file fails naming the signal; a Python exception that is not
+  an ``IngestError`` is a bug, reported with its type (:class:`WorkerBug`).
+
+The worker is long-lived: it is forked once (``fork`` start method), inherits the imported modules
+and the jieba/spaCy models the parent has built, keeps its own caches warm from file to file,
+and is replaced only after a failure of memory, time or death (the files queued behind the failed
+one go to the new worker). ``KAOHE_ISOLATE=0`` (or a platform without ``fork``) runs the job in the
+calling process instead, without ceilings. The parent keeps all store writes.
+
+Cost: each answer is pickled in the worker and unpickled in the parent, with the garbage collector
+paused (otherwise its collections cost three times the unpickling): about 2 s for the 240 files of
+the ingest benchmark. A batch submits the next file before it stores the current one, so on two
+cores the worker reads while the parent writes, which more than pays for it (README, Benchmarks).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import gc
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from ingest.errors import IngestError, LimitExceeded
+from parsers.limits import Limits, limits
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+_ALARM_GRACE_S = 30  # the child's own alarm rings this long after the parent's deadline
+_STOP_WAIT_S = 5
+
+
+class WorkerBug(Exception):
+    """The job raised something other than an ``IngestError`` in the worker: a bug in kaohe."""
+
+    def __init__(self, kind: str, message: str, trace: str) -> None:
+        super().__init__(f"{kind}: {message}")
+        self.kind = kind
+        self.trace = trace
+
+
+def isolation_enabled() -> bool:
+    """False with ``KAOHE_ISOLATE=0`` or where ``fork`` is not available."""
+    wanted = os.environ.get("KAOHE_ISOLATE", "1").strip().lower() not in ("0", "false", "no", "off")
+    return wanted and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Worker(Generic[T]):
+    """One child process that runs ``job(path)`` for path after path (see the module's docstring).
+
+    ``submit`` hands a path over and returns at once; ``result`` waits for the oldest path submitted.
+    A batch submits the next file before it stores the current one, so the worker reads file N + 1
+    while the parent writes file N. ``warm`` runs once in the parent before the first fork, so that
+    what it builds (the spaCy and jieba models) is inherited rather than rebuilt by every new worker.
+    """
+
+    def __init__(self, job: Callable[[Path], T], warm: Callable[[], object] | None = None) -> None:
+        self.job = job
+        self.warm = warm
+        self._process: Any = None
+        self._conn: Connection | None = None
+        self._inflight: deque[Path] = deque()  # submitted, not yet answered, in order
+        self.started = 0  # workers forked so far (1 for a batch without failures)
+
+    def __enter__(self) -> Worker[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, path: Path) -> T:
+        """``job(path)`` in the worker; ``IngestError`` for a file that failed, ``WorkerBug`` for a bug."""
+        self.submit(path)
+        return self.result(path)
+
+    def start(self) -> float:
+        """Fork the worker now if none is running (warming the models first); the seconds it took."""
+        started = time.perf_counter()
+        if isolation_enabled() and not self._running():
+            self._restart(limits())
+        return time.perf_counter() - started
+
+    def submit(self, path: Path) -> None:
+        self._inflight.append(path)
+        if not isolation_enabled():
+            return
+        lim = limits()
+        if self._running() and self._conn is not None:
+            self._conn.send((str(path), lim.worker_timeout_s))
+        else:
+            self._restart(lim)  # a worker that died in between: the files it held go to a fresh one
+
+    def result(self, path: Path) -> T:
+        """The answer for ``path``, the oldest path submitted (its failure raised as described in ``run``)."""
+        if not self._inflight or self._inflight[0] != path:
+            raise ValueError(f"{path} is not the next file the worker answers")
+        if self._conn is None and not isolation_enabled():
+            self._inflight.popleft()
+            return self.job(path)
+        lim = limits()
+        kind, payload = self._receive(path, lim)
+        if kind == "ok":
+            return payload  # type: ignore[no-any-return]
+        if kind == "error":
+            raise payload  # type: ignore[misc]
+        if kind == "memory":
+            self._fail_over(kill=False)  # it exits by itself after a MemoryError
+            raise _memory_exceeded(path, lim, "分配内存失败")
+        raise WorkerBug(*payload)  # type: ignore[misc]
+
+    def _receive(self, path: Path, lim: Limits) -> tuple[str, object]:
+        """The oldest file's answer. A worker that left cleanly before reading it (SIGTERM, or gone while
+        idle) did not fail it: the files it held go to a fresh worker, once."""
+        for attempt in (1, 2):
+            conn = self._conn
+            if conn is None or not conn.poll(lim.worker_timeout_s):
+                self._inflight.popleft()
+                self._fail_over(kill=True)
+                problem = f"超时：解析超过 {lim.worker_timeout_s:g} 秒仍未结束，已终止解析进程"
+                raise LimitExceeded(path, problem, _hint(lim, "worker_timeout_s"), limit="worker_timeout_s")
+            try:
+                with _gc_paused():
+                    answer: tuple[str, object] = conn.recv()
+            except (EOFError, OSError):
+                process = self._process
+                if process is not None:
+                    process.join(_STOP_WAIT_S)
+                if attempt == 1 and process is not None and process.exitcode == 0:
+                    self._restart(lim)
+                    continue
+                raise self._death(path, lim) from None
+            self._inflight.popleft()
+            return answer
+        raise AssertionError("unreachable")
+
+    def _fail_over(self, *, kill: bool) -> None:
+        """Replace a worker that failed a file: the files queued behind it go to a fresh one."""
+        self._stop(kill=kill)
+        if self._inflight:
+            self._restart(limits())
+
+    def close(self) -> None:
+        """Stop the worker (it also stops by itself when the parent goes away); files not answered are dropped."""
+        self._stop(kill=bool(self._inflight))
+        self._inflight.clear()
+
+    def _running(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def _restart(self, lim: Limits) -> None:
+        """A fresh worker, given every file submitted and not yet answered, in order."""
+        self._stop(kill=True)
+        if self.warm is not None:
+            self.warm()
+            self.warm = None
+        context = multiprocessing.get_context("fork")
+        parent, child = context.Pipe()
+        process = context.Process(target=_serve, args=(child, parent, self.job, lim.worker_memory_mb), daemon=True)
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        self.started += 1
+        log.debug("parse worker %d started (pid %d)", self.started, process.pid)
+        for path in self._inflight:
+            parent.send((str(path), lim.worker_timeout_s))
+
+    def _stop(self, *, kill: bool) -> None:
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        if conn is not None:
+            with contextlib.suppress(OSError, ValueError):
+                conn.send(None)  # an idle worker stops (EOF would not come while a sibling holds a copy of this end)
+            conn.close()
+        if process is None:
+            return
+        if kill and process.is_alive():
+            process.kill()
+        process.join(_STOP_WAIT_S)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+    def _death(self, path: Path, lim: Limits) -> IngestError:
+        """The error for a worker that died without answering."""
+        process = self._process
+        self._inflight.popleft()
+        self._fail_over(kill=False)
+        code = process.exitcode if process is not None else None
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+            if -code in (signal.SIGKILL, signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT):
+                return _memory_exceeded(path, lim, f"解析进程被信号 {name} 终止，多为内存耗尽")
+            return IngestError(path, f"解析进程被信号 {name} 终止", "请重试；如反复出现，请报告此文件")
+        return IngestError(path, f"解析进程意外退出（退出码 {code}）", "请重试；如反复出现，请报告此文件")
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No garbage collection while an answer is pickled or unpickled: it builds a document's worth of
+    new objects, and the collections they would trigger cost three times the unpickling itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _hint(lim: Limits, field: str) -> str:
+    return f"确属正常文件时，可设环境变量 {lim.env_name(field)} 调高上限（现为 {getattr(lim, field):g}）"
+
+
+def _memory_exceeded(path: Path, lim: Limits, detail: str) -> LimitExceeded:
+    problem = f"内存超限：解析所需内存超过 {lim.worker_memory_mb} MB（{detail}）"
+    return LimitExceeded(path, problem, _hint(lim, "worker_memory_mb"), limit="worker_memory_mb")
+
+
+# -- in the child ----------------------------------------------------------------------------
+
+
+class _Termination:
+    """SIGTERM in the worker (``systemctl stop`` signals the whole service): an idle worker leaves at once, a
+    busy one finishes its file and answers first, as the watch folder finishes the file in progress."""
+
+    def __init__(self) -> None:
+        self.busy = self.requested = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if not self.busy:
+            os._exit(0)
+        self.requested = True
+
+
+def _serve(conn: Connection, parent_end: Connection, job: Callable[[Path], object], memory_mb: int) -> None:
+    """The worker's loop: read a path, run the job, send ``(kind, payload)``; ``None``, EOF, SIGTERM or the
+    parent's death (checked every second while idle) ends it."""
+    parent_end.close()
+    parent, termination = os.getppid(), _Termination()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, termination)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # rings only if the parent stopped waiting long ago
+    faulthandler.disable()  # a crash is reported by the parent, in words, not as a C stack dump
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # nor as a core file of the whole worker
+    cap_address_space(memory_mb)
+    while not termination.requested:
+        try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent:
+                    return
+            termination.busy = True  # from here a SIGTERM waits for the answer
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        path, timeout = request
+        signal.alarm(int(timeout) + _ALARM_GRACE_S)
+        answer = _answer(job, Path(path))
+        signal.alarm(0)
+        _send_answer(conn, answer)
+        termination.busy = False
+        if answer[0] == "memory":
+            return  # a heap that ran out may be fragmented or half-updated: a fresh worker takes over
+
+
+def _send_answer(conn: Connection, answer: tuple[str, object]) -> None:
+    try:
+        with _gc_paused():
+            conn.send(answer)
+    except MemoryError:
+        conn.send(("memory", None))
+    except Exception as e:  # an answer that cannot be pickled is a bug too
+        conn.send(("bug", (type(e).__name__, str(e)[:500], traceback.format_exc())))
+
+
+def _answer(job: Callable[[Path], object], path: Path) -> tuple[str, object]:
+    try:
+        return ("ok", job(path))
+    except IngestError as e:
+        return ("error", e)
+    except MemoryError:
+        return ("memory", None)
+    except Exception as e:
+        return ("bug", (type(e).__name__, str(e)[:500], traceback.format_exc()))
+
+
+def cap_address_space(extra_mb: int) -> None:
+    """Cap this process's address space at what it maps now plus ``extra_mb`` (the soft limit only, so
+    that a converter it starts, such as LibreOffice, can lift it again: ``parsers.legacy_parser``)."""
+    mapped = _mapped_bytes()
+    if not mapped:
+        log.warning("解析进程读不到自身的内存用量（无 /proc），未设内存上限，仅以时限保护")
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = mapped + extra_mb * 2**20
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError) as e:
+        log.warning("解析进程无法设置内存上限（%s），仅以时限保护", e)
+
+
+def _mapped_bytes() -> int:
+    """VmSize from /proc (the address space RLIMIT_AS counts); 0 where there is no /proc."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
