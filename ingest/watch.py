@@ -1,85 +1,105 @@
 """The watch folder: notices saved into a folder are ingested once complete, then moved aside.
 
-Threads: the watchdog observer only queues paths; one worker thread owns the store (SQLite
-writes are serialised anyway), waits until each file is complete, ingests it and moves it to
-``processed/`` or ``failed/``. Files are never deleted and never overwritten.
+Threads: the watchdog observer only queues paths; one worker thread owns the store (SQLite writes are
+serialised anyway), waits until each file is complete, and hands it to ``ingest.watch_files.Fates``,
+which ingests it, moves it to ``processed/`` or ``failed/`` and records its fate. Files are never
+deleted and never overwritten. ``run()`` is the process: it supervises the worker and exits non-zero
+(one log line) when the watcher cannot go on, so that a service manager restarts it.
 
-Provenance: a file is ingested where it was dropped, moved to ``processed/``, then the stored
-path and every citation follow it in one transaction (``store.watch_log.settle_document``). A
-crash between the move and that transaction is repaired at the next start (``_reconcile``).
+Complete means: size and mtime unchanged for ``settle`` seconds, no writer's lock, and the content ends
+as its format ends (``judge_complete``); a text file (no end marker) must stay unchanged longer
+(``confirm``). A file in processed/ that still changes afterwards is read again as a new version.
+
+Provenance: a file is ingested where it was dropped, moved to ``processed/``, then the stored path and
+every citation follow it in one transaction (``store.watch_log.settle_document``). A crash in between,
+or in the middle of a file, is settled at the next start (``Fates.recover``).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import queue
-import signal
-import sqlite3
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from ingest.discover import is_candidate
-from ingest.pipeline import FileResult, ingest_file
+from ingest.watch_files import Fates, Outcome, describe, sha_or_none
+from ingest.watch_os import (
+    COMPLETE,
+    DOUBTFUL,
+    FAILED,
+    LOCK_NAME,
+    PROCESSED,
+    QUIET,
+    FolderLocked,
+    Queueing,
+    WatchError,
+    check_folder,
+    fatal_line,
+    judge_complete,
+    lock_folder,
+    locked_by_writer,
+    notify,
+    prepare_subfolders,
+    reason,
+    restore_signals,
+    take_signals,
+    unlock_folder,
+)
 from normalize.departments import DepartmentRegistry, default_registry
-from parsers.detect import file_sha256
 from store import Store
-from store.watch_log import WatchEvent, documents_in, previous_version, record_event, settle_document
+from store.watch_log import recently_stored
 
-try:
-    import fcntl
-except ImportError:  # not on Windows: the lock checks are skipped there
-    fcntl = None  # type: ignore[assignment]
+__all__ = ["FAILED", "LOCK_NAME", "PROCESSED", "FolderLocked", "WatchError", "WatchOptions", "Watcher"]
 
 log = logging.getLogger(__name__)
-
-LOCK_NAME = ".kaohe-watch.lock"
-PROCESSED, FAILED = "processed", "failed"
-EMPTY_FILE_PATIENCE = 5  # an empty file may be a copy that has not started: wait this many settle intervals
-
-
-class FolderLocked(Exception):
-    """Another ``kaohe watch`` already watches this folder."""
 
 
 @dataclass
 class _Seen:
     signature: tuple[int, int]
     since: float
+    verdict: tuple[str, str] | None = None  # judge_complete, once quiet for the settle interval
+
+
+@dataclass
+class _Recent:
+    signature: tuple[int, int]
+    until: float  # monotonic
 
 
 @dataclass
 class WatchOptions:
-    settle: float = 2.0  # seconds a file's size and mtime must stay unchanged
+    settle: float = 2.0  # seconds a file's size and mtime must stay unchanged (a .docx/.pdf whose end reads)
     poll: bool = False  # polling observer (network shares where inotify sees nothing)
     poll_interval: float = 1.0
     rescan: float = 30.0  # a full look at the folder now and then, in case an event was missed
+    confirm: float | None = None  # no end marker (.txt, .html, .doc): unchanged this long; default 5 × settle
+    patience: float | None = None  # still looks incomplete: read anyway after this long; default 30 × settle
+    recheck: float = 3600.0  # a file in processed/ that changes within this long after its move is read again
+    file_timeout: float = 900.0  # run(): a file still being read after this long stops the watcher (exit 1)
     registry: DepartmentRegistry | None = field(default=None, repr=False)
 
-
-class _Queueing(FileSystemEventHandler):
-    def __init__(self, paths: queue.Queue[Path]) -> None:
-        self.paths = paths
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.is_directory:
-            return
-        self.paths.put(Path(os.fsdecode(event.src_path)))
-        if getattr(event, "dest_path", ""):
-            self.paths.put(Path(os.fsdecode(event.dest_path)))
+    def quiet(self, verdict: str) -> float:
+        """Seconds a file judged ``verdict`` must stay unchanged before it is read."""
+        confirm = max(self.confirm if self.confirm is not None else 5 * self.settle, self.settle)
+        if verdict == COMPLETE:
+            return self.settle
+        if verdict == QUIET:
+            return confirm
+        return max(self.patience if self.patience is not None else 30 * self.settle, confirm)
 
 
 class Watcher:
-    """Watch ``folder`` and ingest into the store at ``db``: ``start()``, later ``stop()`` and ``join()``."""
+    """Watch ``folder`` and ingest into the store at ``db``: ``run()`` as a process, or ``start()``, later
+    ``stop()`` and ``join()`` in a thread (then ``failure`` says why the worker stopped, if it did)."""
 
     def __init__(self, folder: Path, db: Path, options: WatchOptions | None = None) -> None:
         self.folder = folder.resolve()
@@ -89,6 +109,11 @@ class Watcher:
         self._stopping = threading.Event()
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
+        self._fatal: BaseException | None = None
+        self._hung = False
+        self._current: tuple[Path, float] | None = None  # the file being read, since (monotonic)
+        self._recent: dict[Path, _Recent] = {}  # files moved to processed/ lately: read again if they change
+        self._next_recheck = 0.0
         self._lock_file: IO[str] | None = None
         self._observer: Any = None
         self._worker = threading.Thread(target=self._work, name="kaohe-watch", daemon=True)
@@ -96,49 +121,91 @@ class Watcher:
     # -- life cycle ----------------------------------------------------------
 
     def start(self) -> None:
-        """Lock the folder, start observing, and catch up on the files already there (in the worker)."""
-        if not self.folder.is_dir():
-            raise FileNotFoundError(f"{self.folder}: no such folder")
-        self._lock_file = _lock_folder(self.folder)
-        for sub in (PROCESSED, FAILED):
-            (self.folder / sub).mkdir(exist_ok=True)
+        """Check and lock the folder, start observing, settle an interrupted file and catch up (in the
+        worker). Raises WatchError (FolderLocked) when the folder or the store cannot be used."""
+        self._acquire()
+        self._launch()
+
+    @property
+    def failure(self) -> BaseException | None:
+        return self._fatal
+
+    def stop(self) -> None:
+        """Ask the worker to finish the file in progress and stop."""
+        self._stopping.set()
+
+    def join(self, wait_for_worker: bool = True) -> None:
+        self._stopping.set()
+        if self._observer is not None:  # no more events, then the file in progress is finished
+            self._observer.stop()
+            self._observer.join()
+            self._observer = None
+        if wait_for_worker and self._worker.is_alive():
+            self._worker.join()
+        if self._lock_file is not None:
+            unlock_folder(self.folder, self._lock_file)
+            self._lock_file = None
+
+    def run(self) -> None:
+        """The ``kaohe watch`` process: start, then block until SIGINT or SIGTERM (the file in progress is
+        finished first; a second signal acts as it did before). Returns after a clean stop; raises
+        SystemExit(1) after one log line when the watcher cannot start or go on (a bug, the store or the
+        folder failing, a file read for longer than ``file_timeout``), so that systemd restarts it."""
+        try:
+            self._acquire()
+        except WatchError as e:
+            _die(fatal_line(e))
+        previous = take_signals(self.stop)  # only now: the lock is held
+        try:
+            self._launch()
+            notify("READY=1")
+            self._supervise()
+        except Exception as e:
+            self._fatal = self._fatal or e
+        finally:
+            notify("STOPPING=1")
+            try:
+                self.join(wait_for_worker=not self._hung)  # a hung worker is left behind (a daemon thread)
+            finally:
+                restore_signals(previous)
+        if self._fatal is not None:
+            _die(fatal_line(self._fatal))
+        log.info("已停止监视 %s", self.folder)
+
+    def _acquire(self) -> None:
+        check_folder(self.folder)
+        self._lock_file = lock_folder(self.folder)
+        try:
+            prepare_subfolders(self.folder)
+        except WatchError:
+            self.join()
+            raise
+
+    def _launch(self) -> None:
         self._observer = self._start_observer()
         self._worker.start()
         self._ready.wait()
         if self._startup_error is not None:
             self.join()
             raise self._startup_error
-        log.info("watching %s (store %s, settle %.1fs%s)", self.folder, self.db, self.options.settle,
-                 ", polling" if self.options.poll else "")  # fmt: skip
+        log.info("开始监视 %s（存储 %s，静置 %.1f 秒%s）", self.folder, self.db, self.options.settle,
+                 "，轮询" if self.options.poll else "")  # fmt: skip
 
-    def stop(self) -> None:
-        """Ask the worker to finish the file in progress and stop."""
-        self._stopping.set()
-
-    def join(self) -> None:
-        self._stopping.set()
-        if self._observer is not None:  # no more events, then the file in progress is finished
-            self._observer.stop()
-            self._observer.join()
-        if self._worker.is_alive():
-            self._worker.join()
-        if self._lock_file is not None:
-            self._lock_file.close()  # releases the lock; the file stays (deleting it would race a new watcher)
-            self._lock_file = None
-
-    def run(self) -> None:
-        """Start, then block until SIGINT or SIGTERM; the file in progress is finished first."""
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: self.stop())
-        self.start()
+    def _supervise(self) -> None:
+        timeout = self.options.file_timeout
         while not self._stopping.wait(0.5):
+            notify("WATCHDOG=1")
+            current = self._current
+            if current is not None and time.monotonic() - current[1] > timeout:
+                self._hung = True
+                self._fatal = WatchError(f"{current[0].name} 读取超过 {timeout:.0f} 秒仍未结束：kaohe watch 退出，"
+                                         "重启后此文件移入 failed/，不再自动重试")  # fmt: skip
+                return
             if not self._worker.is_alive():
-                break
-        self.join()
-        log.info("stopped watching %s", self.folder)
+                return
 
     def _start_observer(self) -> Any:
-        handler = _Queueing(self._paths)
+        handler = Queueing(self._paths)
         if not self.options.poll:
             try:
                 observer = Observer()
@@ -146,7 +213,7 @@ class Watcher:
                 observer.start()
                 return observer
             except OSError as e:  # e.g. the inotify watch limit: polling still works
-                log.warning("file system events unavailable (%s); polling instead", e)
+                log.warning("文件系统事件不可用（%s），改为轮询", e)
         observer = PollingObserver(timeout=self.options.poll_interval)
         observer.schedule(handler, str(self.folder), recursive=False)
         observer.start()
@@ -156,37 +223,63 @@ class Watcher:
 
     def _work(self) -> None:
         try:
-            store = Store(self.db)
-            registry = self.options.registry or default_registry()
-            _reconcile(store, self.folder)
+            store, fates = self._open()
         except BaseException as e:  # handed to start(), which raises it in the caller's thread
             self._startup_error = e
             self._ready.set()
             return
         self._ready.set()
         try:
-            self._loop(store, registry)
+            self._loop(fates)
+        except BaseException as e:  # run() logs it and exits 1
+            self._fatal = e
         finally:
+            self._stopping.set()
             store.close()
 
-    def _loop(self, store: Store, registry: DepartmentRegistry) -> None:
+    def _open(self) -> tuple[Store, Fates]:
+        """Open the store, then, before anything else, settle the file a crash interrupted."""
+        try:
+            store = Store(self.db)
+        except Exception as e:
+            raise WatchError(f"无法打开存储：{e}") from e
+        try:
+            fates = Fates(store, self.folder, self.options.registry or default_registry())
+            if (recovered := fates.recover()) is not None:
+                self._log(recovered, "（上次中断后补记）")
+            for name in fates.reconcile():
+                log.info("%s 已在 processed/ 中找到，存储已更新", name)
+            self._seed_recent(store)
+        except BaseException:
+            store.close()
+            raise
+        return store, fates
+
+    def _loop(self, fates: Fates) -> None:
         pending: dict[Path, _Seen] = {}
         tick = min(max(self.options.settle / 4, 0.05), 0.5)
         next_rescan = 0.0
         while not self._stopping.is_set():
             if time.monotonic() >= next_rescan:
-                for path in self.folder.iterdir():
-                    if path.is_file():
-                        self._paths.put(path)
+                self._rescan()
                 next_rescan = time.monotonic() + self.options.rescan
             self._drain(pending, tick)
+            self._check_recent(pending)
             for path in sorted(pending):
                 if self._stopping.is_set():
                     break
                 if self._complete(path, pending):
-                    del pending[path]
-                    if not self._handle(path, store, registry):
+                    judged = pending.pop(path).signature
+                    if not self._handle(path, fates, judged):
                         pending[path] = _Seen((-1, -1), time.monotonic())  # the store was busy: try again
+
+    def _rescan(self) -> None:
+        try:
+            paths = [p for p in self.folder.iterdir() if p.is_file()]
+        except OSError as e:
+            raise WatchError(f"收件夹 {self.folder} 无法读取（{reason(e)}）") from e
+        for path in paths:
+            self._paths.put(path)
 
     def _drain(self, pending: dict[Path, _Seen], tick: float) -> None:
         try:
@@ -199,8 +292,8 @@ class Watcher:
             pass
 
     def _complete(self, path: Path, pending: dict[Path, _Seen]) -> bool:
-        """True once the file's size and mtime stayed unchanged for the settle interval and no writer
-        holds a lock on it. A file that vanished (renamed, moved away) is dropped from ``pending``."""
+        """True once the file's size and mtime stayed unchanged long enough for what its content looks like
+        (``WatchOptions.quiet``) and no writer holds a lock on it. A file that vanished is dropped."""
         try:
             st = path.stat()
         except FileNotFoundError:
@@ -211,162 +304,80 @@ class Watcher:
         if signature != seen.signature:
             pending[path] = _Seen(signature, now)
             return False
-        settle = self.options.settle * (EMPTY_FILE_PATIENCE if st.st_size == 0 else 1)
-        if now - seen.since < settle:
+        if now - seen.since < self.options.settle:
             return False
-        if _locked_by_writer(path):
+        if seen.verdict is None:
+            try:
+                seen.verdict = judge_complete(path)
+            except OSError as e:
+                seen.verdict = (DOUBTFUL, f"读不出（{reason(e)}）")
+        verdict, why = seen.verdict
+        if now - seen.since < self.options.quiet(verdict):
+            return False
+        if locked_by_writer(path):
             seen.since = now
             return False
+        if verdict == DOUBTFUL:
+            log.warning("%s 看起来不完整：%s，但已 %.1f 秒未变化，仍读取它", path.name, why, now - seen.since)
         return True
 
-    def _handle(self, path: Path, store: Store, registry: DepartmentRegistry) -> bool:
-        """Ingest one complete file and move it aside; False when the store was busy (retry later)."""
-        started = time.perf_counter()
-        trace = ""
+    def _handle(self, path: Path, fates: Fates, judged: tuple[int, int]) -> bool:
+        """Read one complete file (``judged``: the size and mtime found complete); False when the store was
+        busy (try again later)."""
+        self._current = (path, time.monotonic())
         try:
-            result = ingest_file(path, store, registry)
-        except sqlite3.OperationalError as e:
-            log.warning("%s: store busy (%s); will retry", path.name, e)
-            return False
-        except FileNotFoundError:
-            log.info("%s: gone before it could be read", path.name)
+            outcome = fates.handle(path)
+        finally:
+            self._current = None
+        if outcome is None:
+            self._remember(path, judged)
             return True
-        except Exception as e:  # a bug in kaohe: quarantine the file rather than stop the service
-            log.exception("%s: unexpected error", path.name)
-            result = FileResult(file=str(path), status="failed", error=f"unexpected error, a bug in kaohe: {e!r}")
-            trace = traceback.format_exc()
-        if result.status == "failed":
-            event = self._quarantine(path, result, store, trace)
-        else:
-            event = self._file_away(path, result, store)
-        event.seconds = time.perf_counter() - started
-        level = logging.WARNING if event.outcome == "failed" else logging.INFO
-        where = Path(event.path).relative_to(self.folder)
-        log.log(level, "%s %s%s %.2fs → %s", path.name, event.outcome, _details(event, result), event.seconds, where)
-        return True
+        self._log(outcome)
+        if outcome.event.outcome in ("added", "replaced", "duplicate"):  # a move keeps size and mtime
+            self._remember(Path(outcome.event.path), judged)
+        return outcome.event.outcome != "retry"
 
-    def _file_away(self, path: Path, result: FileResult, store: Store) -> WatchEvent:
-        """Move an ingested (or duplicate) file to processed/; the stored path follows it."""
-        sha = _sha_or_none(path)
-        destination = _move_free(path, self.folder / PROCESSED)
-        event = WatchEvent(folder=str(self.folder), name=path.name, outcome=result.status, path=str(destination),
-                           sha256=sha, indicators=result.indicators)  # fmt: skip
-        if result.status == "duplicate":
-            event.detail = result.duplicate_of
-            record_event(store, event)
-            return event
-        ingested_at = result.file
-        supersedes = previous_version(store, event.folder, event.name, ingested_at)
-        event.outcome = "replaced" if supersedes else "added"
-        event.detail = supersedes
-        settle_document(store, ingested_at, event, supersedes)
-        return event
+    # -- files in processed/ that change after their move ---------------------------
 
-    def _quarantine(self, path: Path, result: FileResult, store: Store, trace: str) -> WatchEvent:
-        sha = _sha_or_none(path)
-        destination = _move_free(path, self.folder / FAILED)
-        note = destination.with_name(destination.name + ".error.txt")
-        note.write_text(_failure_note(path, self.folder, result) + trace, encoding="utf-8")
-        event = WatchEvent(folder=str(self.folder), name=path.name, outcome="failed", path=str(destination),
-                           sha256=sha, detail=result.error)  # fmt: skip
-        record_event(store, event)
-        return event
+    def _remember(self, path: Path, signature: tuple[int, int]) -> None:
+        """Watch ``path`` in processed/ for ``recheck`` seconds: read again if it is no longer ``signature``
+        (the size and mtime it was read with: a writer that goes on at once is not missed)."""
+        self._recent[path] = _Recent(signature, time.monotonic() + self.options.recheck)
 
+    def _seed_recent(self, store: Store) -> None:
+        """After a restart: files stored within ``recheck``; one whose content changed meanwhile is read again."""
+        since = datetime.now().astimezone() - timedelta(seconds=self.options.recheck)
+        for event in recently_stored(store, str(self.folder), since):
+            path = Path(event.path)
+            if path.parent != self.folder / PROCESSED or path in self._recent or not path.is_file():
+                continue
+            st = path.stat()
+            changed = sha_or_none(path) != event.sha256  # while nobody watched: read again at once
+            self._remember(path, (-1, -1) if changed else (st.st_size, st.st_mtime_ns))
+            self._recent[path].until -= time.time() - datetime.fromisoformat(event.at or "").timestamp()
 
-# -- helpers -------------------------------------------------------------------
+    def _check_recent(self, pending: dict[Path, _Seen]) -> None:
+        now = time.monotonic()
+        if now < self._next_recheck:
+            return
+        self._next_recheck = now + min(self.options.settle, 1.0)
+        for path, recent in list(self._recent.items()):
+            try:
+                st = path.stat()
+            except OSError:
+                st = None
+            if st is None or now > recent.until:
+                del self._recent[path]
+            elif (st.st_size, st.st_mtime_ns) != recent.signature:
+                del self._recent[path]
+                log.info("%s 移入 processed/ 后仍在变化：写完后作为新版本重新读取", path.name)
+                pending.setdefault(path, _Seen((-1, -1), now))
 
-
-def _lock_folder(folder: Path) -> IO[str]:
-    """Hold an exclusive lock on ``folder/.kaohe-watch.lock`` for as long as the watcher runs."""
-    handle = (folder / LOCK_NAME).open("a+", encoding="utf-8")
-    if fcntl is not None:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            handle.close()
-            raise FolderLocked(
-                f"{folder}: already watched by another kaohe watch ({holder}); stop that one first "
-                f"(one watcher per folder, so that no file is ingested twice)"
-            ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()} since {datetime.now().astimezone().isoformat(timespec='seconds')}\n")
-    handle.flush()
-    return handle
+    def _log(self, outcome: Outcome, note: str = "") -> None:
+        level, line = describe(outcome, self.folder)
+        log.log(level, "%s%s", line, note)
 
 
-def _locked_by_writer(path: Path) -> bool:
-    """Advisory: True when another process holds a flock or POSIX lock on the file (writers that take
-    none are caught by the settle interval alone)."""
-    if fcntl is None:
-        return False
-    try:
-        with path.open("rb") as handle:
-            for lock in (fcntl.flock, fcntl.lockf):
-                try:
-                    lock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
-                    lock(handle.fileno(), fcntl.LOCK_UN)
-                except OSError:
-                    return True
-    except OSError:
-        return True  # cannot even be opened yet
-    return False
-
-
-def _move_free(path: Path, folder: Path) -> Path:
-    """Move ``path`` into ``folder`` under its name, or ``name (2).ext``… when taken; never overwrite.
-    Only this watcher writes there (the folder lock), so checking then renaming is safe."""
-    destination = folder / path.name
-    number = 2
-    while destination.exists():
-        destination = folder / f"{path.stem} ({number}){path.suffix}"
-        number += 1
-    os.rename(path, destination)
-    return destination
-
-
-def _sha_or_none(path: Path) -> str | None:
-    try:
-        return file_sha256(path)
-    except OSError:
-        return None
-
-
-def _reconcile(store: Store, folder: Path) -> None:
-    """Repair a crash between moving a file to processed/ and recording its new path."""
-    stale = [(p, sha) for p, sha in documents_in(store, folder) if not Path(p).exists()]
-    if not stale:
-        return
-    by_sha = {file_sha256(p): p for p in (folder / PROCESSED).glob("*") if p.is_file()}
-    for path, sha in stale:
-        if sha in by_sha:
-            store.move_document(path, str(by_sha[sha]))
-            log.info("%s: found in processed/ as %s; store updated", Path(path).name, by_sha[sha].name)
-
-
-def _details(event: WatchEvent, result: FileResult) -> str:
-    if event.outcome == "failed":
-        return f": {result.error}"
-    if event.outcome == "duplicate":
-        return f" of {Path(event.detail or '').name}"
-    parts = f" {result.frameworks} frameworks, {result.indicators} indicators, {len(result.warnings)} warnings"
-    if event.outcome == "replaced":
-        parts += f" (replaces {Path(event.detail or '').name})"
-    return parts
-
-
-def _failure_note(path: Path, folder: Path, result: FileResult) -> str:
-    lines = [
-        "kaohe watch could not ingest this file (导入失败); nothing from it was written to the store.",
-        f"file:    {path.name}",
-        f"folder:  {folder}",
-        f"when:    {datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"problem: {result.error}",
-        "",
-        "What to do: fix what the problem names (a corrupt or encrypted file: save it again from the",
-        "original; a missing converter: install it), then move the file back into the folder above.",
-        "kaohe watch reads it again as soon as it is complete.",
-    ]
-    return "\n".join(lines) + "\n"
+def _die(line: str) -> NoReturn:
+    log.critical("%s", line)
+    raise SystemExit(1)

@@ -168,7 +168,11 @@ def test_main_txt_repeats_the_negative_list_header_once() -> None:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_main_pdf_splits_tables_with_the_header_repeated() -> None:
     pages = subprocess.run(
-        ["pdftotext", "-layout", str(SAMPLES / f"{MAIN}.pdf"), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", str(SAMPLES / f"{MAIN}.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     ).stdout.split("\f")
     with_header = [i for i, page in enumerate(pages) if "考核内容" in page and "责任单位" in page]
     assert len(with_header) >= 4  # 市考 table over 2 pages, 负面清单 over 2+
@@ -179,6 +183,7 @@ def test_builder_reproduces_the_committed_files(tmp_path: Path) -> None:
         [sys.executable, str(ROOT / "scripts" / "build_samples.py"), "--skip-convert", "--out", str(tmp_path)],
         check=True,
         capture_output=True,
+        timeout=240,
     )
     built = sorted(p.name for p in tmp_path.iterdir())
     assert len(built) == 8

@@ -1,13 +1,19 @@
 """kaohe watch with a real watcher in a temporary folder: in a thread for most cases, as a
 subprocess (the ``kaohe watch`` command) for signals, restarts and concurrent queries.
 
-No fixed sleeps: every wait polls a condition with a timeout (``wait_until``).
+Nothing waits a fixed time for the watcher: every wait polls a condition (the store, the log's ready
+line) with a deadline generous enough for a loaded 2-core machine (``wait_until``). Threads are daemons
+and joined in ``finally``; every subprocess is killed in ``finally`` (``WatchProcess``). Faults (kill -9,
+poison files, read-only folders, signal handlers) are in test_watch_faults.py.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
+import logging
+import os
 import shutil
 import signal
 import sqlite3
@@ -15,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -34,7 +40,10 @@ ZHASHUI = "柞水县2022年度考核指标申报通知"
 HAVE_SOFFICE = shutil.which("soffice") is not None
 
 
-def wait_until(predicate: Callable[[], object], timeout: float = 20, what: str = "condition") -> None:
+DEADLINE = 120  # seconds: generous for a loaded 2-core machine; a pass takes a second or two
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = DEADLINE, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
@@ -52,8 +61,9 @@ def query(db: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[obj
 
 
 def outcomes(db: Path) -> dict[str, list[str]]:
+    """Each file's fates in order (the journal's ``started`` rows left out)."""
     found: dict[str, list[str]] = {}
-    for name, outcome in query(db, "select name, outcome from watch_events order by id"):
+    for name, outcome in query(db, "select name, outcome from watch_events where outcome != 'started' order by id"):
         found.setdefault(str(name), []).append(str(outcome))
     return found
 
@@ -84,22 +94,42 @@ def registry() -> object:
 
 @pytest.fixture
 def watch(tmp_path: Path, registry: object) -> Iterator[Callable[..., tuple[Path, Path]]]:
-    """Start an in-thread watcher on tmp_path/in: ``folder, db = watch(settle=0.3)``."""
+    """Start an in-thread watcher on tmp_path/in: ``folder, db = watch(settle=0.3)`` (other WatchOptions
+    as keywords); it is stopped, and its worker's failure raised, at teardown."""
     watchers: list[Watcher] = []
 
-    def start(settle: float = 0.3, poll: bool = False) -> tuple[Path, Path]:
+    def start(settle: float = 0.3, poll: bool = False, **options: object) -> tuple[Path, Path]:
         folder = tmp_path / "in"
         folder.mkdir(exist_ok=True)
         db = tmp_path / "watch.db"
-        options = WatchOptions(settle=settle, poll=poll, poll_interval=0.2, registry=registry)  # type: ignore[arg-type]
-        watcher = Watcher(folder, db, options)
+        chosen = WatchOptions(settle=settle, poll=poll, poll_interval=0.2, registry=registry, **options)  # type: ignore[arg-type]
+        watcher = Watcher(folder, db, chosen)
         watcher.start()
         watchers.append(watcher)
         return folder, db
 
-    yield start
+    try:
+        yield start
+    finally:
+        for watcher in watchers:
+            watcher.join()
     for watcher in watchers:
-        watcher.join()
+        assert watcher.failure is None, f"the watcher's worker stopped: {watcher.failure!r}"
+
+
+@pytest.fixture
+def watch_logger() -> Iterator[logging.Logger]:
+    """The ``ingest.watch`` logger, its handlers and level restored after a test (the CLI adds its own)."""
+    logger = logging.getLogger("ingest.watch")
+    handlers, level = list(logger.handlers), logger.level
+    try:
+        yield logger
+    finally:
+        for handler in logger.handlers[:]:
+            if handler not in handlers:
+                logger.removeHandler(handler)
+                handler.close()
+        logger.setLevel(level)
 
 
 # -- in a thread -------------------------------------------------------------------
@@ -152,24 +182,27 @@ def test_a_file_locked_by_its_writer_waits_for_the_lock(watch: Callable[..., tup
     data = (SAMPLES / f"{JIAXIAN}.docx").read_bytes()
     with (folder / "locked.docx").open("wb") as out:
         fcntl.flock(out.fileno(), fcntl.LOCK_EX)
-        out.write(data[:1000])
-        out.flush()
-        time.sleep(1.0)  # five settle intervals without a change: only the lock holds the watcher back
+        out.write(data)
+        out.flush()  # complete by its content too: only the lock holds the watcher back
+        time.sleep(1.0)  # five settle intervals without a change (a pause by the writer, not a wait on the watcher)
         assert "locked.docx" not in outcomes(db)
-        out.write(data[1000:])
     wait_until(handled(db, "locked.docx"), what="the locked file")
     assert outcomes(db) == {"locked.docx": ["added"]}
 
 
 def test_a_corrupt_file_is_quarantined_with_a_note(watch: Callable[..., tuple[Path, Path]]) -> None:
-    folder, db = watch()
+    """A zip whose central directory never reads looks like a copy in progress: read once it stayed
+    unchanged for ``patience``, then quarantined with its reason."""
+    folder, db = watch(patience=1.0)
     (folder / "坏文件.docx").write_bytes(b"PK\x03\x04 truncated zip")
     wait_until(handled(db, "坏文件.docx"), what="the corrupt file")
     assert (folder / "failed" / "坏文件.docx").read_bytes() == b"PK\x03\x04 truncated zip"
     note = (folder / "failed" / "坏文件.docx.error.txt").read_text(encoding="utf-8")
-    assert "problem: " in note and "坏文件.docx" in note and "move the file back into the folder" in note
+    assert "文件：坏文件.docx" in note and "代码：ingest_failed" in note and "再放回上面的收件夹" in note
+    assert "原因：" in note and "truncated or corrupt .docx" in note
     assert query(db, "select count(*) from documents") == [(0,)]
     assert outcomes(db) == {"坏文件.docx": ["failed"]}
+    assert query(db, "select outcome from watch_events") == [("started",), ("failed",)]
 
 
 def test_a_duplicate_is_recorded_and_moved_without_a_second_ingest(watch: Callable[..., tuple[Path, Path]]) -> None:
@@ -181,7 +214,7 @@ def test_a_duplicate_is_recorded_and_moved_without_a_second_ingest(watch: Callab
     assert outcomes(db) == {"a.txt": ["added"], "b.txt": ["duplicate"]}
     assert (folder / "processed" / "b.txt").is_file()
     assert query(db, "select path from documents") == [(str(folder / "processed" / "a.txt"),)]
-    detail = query(db, "select detail from watch_events where name = 'b.txt'")
+    detail = query(db, "select detail from watch_events where name = 'b.txt' and outcome = 'duplicate'")
     assert detail == [(str(folder / "processed" / "a.txt"),)]
 
 
@@ -242,49 +275,104 @@ def test_a_crash_between_ingest_and_move_is_repaired_at_start(
 
 
 def test_a_second_watcher_on_the_same_folder_refuses_to_start(
-    watch: Callable[..., tuple[Path, Path]], tmp_path: Path
+    watch: Callable[..., tuple[Path, Path]], tmp_path: Path, watch_logger: logging.Logger
 ) -> None:
     folder, _ = watch()
     result = CliRunner().invoke(cli, ["watch", str(folder), "--db", str(tmp_path / "other.db")])
     assert result.exit_code == 1
-    assert "already watched by another kaohe watch (pid" in result.stderr
-    assert "stop that one first" in result.stderr
+    assert (
+        f"CRITICAL kaohe watch 退出（退出码 1）：{folder} 已由另一个 kaohe watch 监视（pid {os.getpid()}"
+        in result.stderr
+    )
+    assert "请先停止那一个" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
 
 
 # -- as a subprocess: `kaohe watch` --------------------------------------------------
 
 
+CLI = "import sys; from cli import cli; sys.exit(cli(sys.argv[1:], prog_name='kaohe'))"
+# Linux: a watcher subprocess is killed when the test process dies, even by kill -9 or CI's timeout.
+DIE_WITH_PARENT = "import ctypes, signal, sys\nif sys.platform == 'linux': ctypes.CDLL(None).prctl(1, signal.SIGKILL)\n"
+READY = "INFO 开始监视"
+
+
 class WatchProcess:
-    def __init__(self, folder: Path, db: Path, log: Path, settle: float = 0.3) -> None:
+    """``kaohe watch FOLDER`` (or other ``code``) in a subprocess, started once its log says it is ready.
+    Use it in ``with``: whatever happens, the process is killed and reaped on the way out."""
+
+    def __init__(self, folder: Path, db: Path, log: Path, settle: float = 0.3, code: str = CLI,
+                 env: Mapping[str, str] | None = None) -> None:  # fmt: skip
         self.log = log
-        self.stderr = (log.parent / f"{log.stem}.stderr").open("ab")
+        self.stderr_path = log.parent / f"{log.stem}.stderr"
+        self.stderr = self.stderr_path.open("ab")
+        self.ready_before = self._count(READY)
         args = ["watch", str(folder), "--db", str(db), "--settle", str(settle), "--log", str(log)]
-        code = "import sys; from cli import cli; sys.exit(cli(sys.argv[1:], prog_name='kaohe'))"
-        self.proc = subprocess.Popen([sys.executable, "-c", code, *args], stderr=self.stderr, cwd=log.parent)
-        wait_until(lambda: self.log.exists() and "watching" in self.log.read_text(encoding="utf-8"), what="start")
+        # its own process group: close() also ends what it forked (the parse worker outlives a kill -9)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", DIE_WITH_PARENT + code, *args],
+            stderr=self.stderr, cwd=log.parent, env={**os.environ, **(env or {})}, start_new_session=True,
+        )  # fmt: skip
+        self.wait_ready()
+
+    def _count(self, text: str) -> int:
+        return sum(text in line for line in self.lines())
+
+    def lines(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else []
+
+    def wait_ready(self) -> None:
+        def ready() -> bool:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"kaohe watch exited {self.proc.returncode} before it was ready: {self.errors()}")
+            return self._count(READY) > self.ready_before
+
+        wait_until(ready, what="the watcher's ready line")
+
+    def errors(self) -> str:
+        if not self.stderr.closed:
+            self.stderr.flush()
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
 
     def terminate(self) -> int:
         self.proc.send_signal(signal.SIGTERM)
-        code = self.proc.wait(timeout=20)
+        return self.wait()
+
+    def wait(self, timeout: float = DEADLINE) -> int:
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Kill the watcher and everything left in its process group, and reap it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=DEADLINE)
         self.stderr.close()
-        return code
+
+    def __enter__(self) -> WatchProcess:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def test_sigterm_exits_0_and_a_restart_catches_up(tmp_path: Path) -> None:
     folder, db, log = tmp_path / "in", tmp_path / "w.db", tmp_path / "watch.log"
     folder.mkdir()
-    watcher = WatchProcess(folder, db, log)
-    shutil.copy(SAMPLES / f"{ZHASHUI}.txt", folder)
-    wait_until(handled(db, f"{ZHASHUI}.txt"), what="the first file")
-    assert watcher.terminate() == 0
+    with WatchProcess(folder, db, log) as watcher:
+        shutil.copy(SAMPLES / f"{ZHASHUI}.txt", folder)
+        wait_until(handled(db, f"{ZHASHUI}.txt"), what="the first file")
+        assert watcher.terminate() == 0
     shutil.copy(SAMPLES / f"{ZHASHUI}.html", folder)  # dropped while nobody watches
     shutil.copy(SAMPLES / f"{JIAXIAN}.txt", folder)
-    watcher = WatchProcess(folder, db, log)
-    wait_until(handled(db, f"{ZHASHUI}.html", f"{JIAXIAN}.txt"), what="the catch-up")
-    assert watcher.terminate() == 0
+    with WatchProcess(folder, db, log) as watcher:
+        wait_until(handled(db, f"{ZHASHUI}.html", f"{JIAXIAN}.txt"), what="the catch-up")
+        assert watcher.terminate() == 0
     lines = log.read_text(encoding="utf-8").splitlines()
-    assert sum("INFO 柞水县2022年度考核指标申报通知.html added 4 frameworks" in line for line in lines) == 1
-    assert sum("stopped watching" in line for line in lines) == 2
+    assert sum("INFO 柞水县2022年度考核指标申报通知.html added：4 个考核框架" in line for line in lines) == 1
+    assert sum("INFO 已停止监视" in line for line in lines) == 2
     assert sorted(p.name for p in (folder / "processed").iterdir()) == sorted(
         [f"{ZHASHUI}.txt", f"{ZHASHUI}.html", f"{JIAXIAN}.txt"]
     )
@@ -293,7 +381,6 @@ def test_sigterm_exits_0_and_a_restart_catches_up(tmp_path: Path) -> None:
 def test_queries_run_while_files_are_ingested(tmp_path: Path) -> None:
     folder, db, log = tmp_path / "in", tmp_path / "w.db", tmp_path / "watch.log"
     folder.mkdir()
-    watcher = WatchProcess(folder, db, log)
     names = [f"{JIAXIAN}.docx", f"{JIAXIAN}.html", f"{JIAXIAN}.txt", f"{ZHASHUI}.html", f"{ZHASHUI}.txt"]
     seen_counts: set[int] = set()
     errors: list[BaseException] = []
@@ -315,14 +402,18 @@ def test_queries_run_while_files_are_ingested(tmp_path: Path) -> None:
         except BaseException as e:
             errors.append(e)
 
-    asker = threading.Thread(target=ask)
-    asker.start()
-    for name in names:
-        shutil.copy(SAMPLES / name, folder)
-    wait_until(handled(db, *names), what="all files")
-    done.set()
-    asker.join()
-    assert watcher.terminate() == 0
+    asker = threading.Thread(target=ask, daemon=True)
+    with WatchProcess(folder, db, log) as watcher:
+        asker.start()
+        try:
+            for name in names:
+                shutil.copy(SAMPLES / name, folder)
+            wait_until(handled(db, *names), what="all files")
+        finally:
+            done.set()
+            asker.join(timeout=DEADLINE)
+        assert watcher.terminate() == 0
+    assert not asker.is_alive()
     assert errors == []
     assert seen_counts <= {263, 62}  # each document appears whole (one transaction) or not at all
     assert len(query(db, "select id from documents")) == 5
@@ -363,16 +454,19 @@ def test_samples_dropped_one_by_one_give_the_same_store_as_kaohe_ingest(tmp_path
         with _closing(Store(reference_db)) as store:
             ingest_paths([reference_dir], store)
 
-    kaohe_ingest = threading.Thread(target=reference)
+    kaohe_ingest = threading.Thread(target=reference, daemon=True)
     kaohe_ingest.start()
     folder, db, log = tmp_path / "in", tmp_path / "w.db", tmp_path / "watch.log"
     folder.mkdir()
-    watcher = WatchProcess(folder, db, log)
-    for path in samples:
-        shutil.copy(path, folder)
-        wait_until(handled(db, path.name), timeout=60, what=path.name)
-    assert watcher.terminate() == 0
-    kaohe_ingest.join()
+    try:
+        with WatchProcess(folder, db, log) as watcher:
+            for path in samples:
+                shutil.copy(path, folder)
+                wait_until(handled(db, path.name), what=path.name)
+            assert watcher.terminate() == 0
+    finally:
+        kaohe_ingest.join(timeout=DEADLINE)
+    assert not kaohe_ingest.is_alive()
     accounted = sorted(p.name for sub in ("processed", "failed") for p in (folder / sub).iterdir())
     assert accounted == sorted(p.name for p in samples)
     assert [p.name for p in folder.iterdir() if p.is_file()] == [".kaohe-watch.lock"]

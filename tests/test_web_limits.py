@@ -325,7 +325,7 @@ def fetch(url: str, data: dict[str, str] | None = None, headers: dict[str, str] 
 def test_four_hostile_statements_leave_the_pages_free(base_url: str) -> None:
     hostile: list[tuple[int, float]] = []
     threads = [
-        threading.Thread(target=lambda: hostile.append(fetch(base_url + "/sql", {"sql": UNINTERRUPTIBLE})))
+        threading.Thread(target=lambda: hostile.append(fetch(base_url + "/sql", {"sql": UNINTERRUPTIBLE})), daemon=True)
         for _ in range(4)
     ]
     owner = base_url + "/owner?q=" + urllib.parse.quote("营造林面积")
