@@ -699,7 +699,7 @@ def watch_command(folder: Path, db: Path, poll: bool, settle: float, log_file: P
     """
     import logging
 
-    from ingest.watch import FolderLocked, Watcher, WatchOptions
+    from ingest.watch import Watcher, WatchOptions
 
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file is not None:
@@ -711,10 +711,7 @@ def watch_command(folder: Path, db: Path, poll: bool, settle: float, log_file: P
     watch_log.setLevel(logging.INFO)
     for handler in handlers:
         watch_log.addHandler(handler)
-    try:
-        Watcher(folder, db, WatchOptions(settle=settle, poll=poll)).run()
-    except FolderLocked as e:
-        raise click.ClickException(str(e)) from e
+    Watcher(folder, db, WatchOptions(settle=settle, poll=poll)).run()  # says why and exits 1 when it cannot go on
 
 
 # -- score -------------------------------------------------------------------

@@ -170,7 +170,7 @@ def _complete(job: _Job, store: Store, worker: Worker[Understood]) -> FileResult
     except IngestError as e:
         return FileResult(file=str(path), status="failed", error=str(e), seconds=time.perf_counter() - job.started)
     except WorkerBug as e:
-        log.error("%s: 内部错误（kaohe 的缺陷）\n%s", path, e.trace)
+        log.debug("%s: 内部错误（kaohe 的缺陷）\n%s", path, e.trace)  # the person sees the one line below
         error = f"{path}: 内部错误（kaohe 的缺陷，请报告）：{e}"
         return FileResult(file=str(path), status="failed", error=error, seconds=time.perf_counter() - job.started)
     document, frameworks = done.document, done.frameworks
@@ -246,14 +246,18 @@ def _each_file(paths: Iterable[Path]) -> Iterator[Path | _Job]:
 
 def _guarded(path: Path, step: Callable[[], _Job]) -> _Job:
     """``step()``, or a job already failed with the reason when it raises (the store, the file system, a bug)."""
+    # The reason goes into the file's result, which the CLI and the watcher print: logging it here as well
+    # would print it twice (and, without a logging setup, a traceback to the person at the terminal).
     try:
         return step()
+    except OSError as e:  # unreadable, vanished, permission denied: a failed file, not a bug
+        log.debug("%s: %s", path, e, exc_info=True)
+        error = f"{path}: 无法读取（{e.strerror or e}）"
     except Exception as e:
         not_stored = getattr(e, "not_stored", None)  # a store error says itself why the file is not stored
+        log.debug("%s: %s", path, e, exc_info=True)
         if callable(not_stored):
-            log.warning("%s", e)
             error = str(not_stored(path))
         else:
-            log.exception("%s: 意外错误", path)
-            error = f"{path}: 意外错误（{type(e).__name__}: {e}）"
-        return _Job(path, time.perf_counter(), FileResult(file=str(path), status="failed", error=error[:1000]))
+            error = f"{path}: 意外错误（kaohe 的缺陷，请报告：{type(e).__name__}: {e}）"
+    return _Job(path, time.perf_counter(), FileResult(file=str(path), status="failed", error=error[:1000]))
