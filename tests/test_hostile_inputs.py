@@ -303,3 +303,44 @@ def test_a_batch_of_hostile_files_stores_none_of_them_and_goes_on(
     assert results["utf16.txt"].indicators == 263
     assert counts(store.db)["documents"] == 1
     store.close()
+
+
+def test_kill_9_during_kaohe_ingest_leaves_only_whole_documents(tmp_path: Path) -> None:
+    """One transaction per document: whatever moment the process dies, each stored notice is complete."""
+    import shutil
+    import sqlite3
+    import time
+
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    sample = SAMPLES / "佳县2020年度目标责任考核指标.txt"
+    for n in range(40):  # copies with a line of their own, so none is a duplicate of another
+        (folder / f"{n:02d}.txt").write_bytes(sample.read_bytes() + f"\n（副本 {n}）\n".encode())
+    db = tmp_path / "k.db"
+    ingest = shutil.which("kaohe-ingest", path=str(Path(sys.executable).parent))
+    assert ingest is not None
+    process = subprocess.Popen([ingest, str(folder), "--db", str(db), "-s"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        stored = 0
+        while stored < 2 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+            if db.exists():
+                try:
+                    with sqlite3.connect(db, timeout=1) as conn:
+                        stored = conn.execute("select count(*) from documents").fetchone()[0]
+                except sqlite3.Error:
+                    stored = 0
+        assert process.poll() is None, "kaohe-ingest ended before it could be killed: give it more files"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+    with sqlite3.connect(db) as conn:
+        per_document = conn.execute(
+            "select d.id, count(i.id) from documents d left join indicators i on i.document_id = d.id group by d.id"
+        ).fetchall()
+    assert per_document and {n for _, n in per_document} == {263}
