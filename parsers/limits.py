@@ -46,7 +46,7 @@ class Limits(BaseModel):
     max_html_depth: int = Field(100, gt=0, description="HTML 嵌套层数")
     max_pdf_pages: int = Field(500, gt=0, description="PDF 页数")
     max_page_content_mb: float = Field(2, gt=0, description="PDF 单页内容流解压后大小（MB）")
-    worker_memory_mb: int = Field(1024, gt=0, description="解析进程可另用的内存（MB）")
+    worker_memory_mb: int = Field(500, gt=0, description="解析进程可另用的内存（MB）")  # the issue-13 goal
     worker_timeout_s: float = Field(180, gt=0, description="单个文件的解析时限（秒）")
 
     @staticmethod
