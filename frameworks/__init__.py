@@ -6,6 +6,6 @@ Format-independent: it reads only the document model.
 """
 
 from frameworks.build import extract_frameworks
-from frameworks.model import Category, Framework, Indicator, Provenance
+from frameworks.model import Category, Framework, FrameworkWarning, Indicator, Provenance
 
-__all__ = ["Category", "Framework", "Indicator", "Provenance", "extract_frameworks"]
+__all__ = ["Category", "Framework", "FrameworkWarning", "Indicator", "Provenance", "extract_frameworks"]

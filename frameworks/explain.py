@@ -19,7 +19,7 @@ class TableReading(BaseModel):
     indicators: int
     margin: float | None  # how far the reading is ahead of the best reading with another indicator column
     columns: list[ColumnReading] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)  # the messages (their codes: kaohe warnings --json)
 
 
 def table_readings(document: Document) -> list[TableReading]:
@@ -32,7 +32,7 @@ def table_readings(document: Document) -> list[TableReading]:
             indicators=len(f.indicators),
             margin=f.reading_margin,
             columns=f.reading,
-            warnings=f.warnings,
+            warnings=[w.message for w in f.warnings],
         )
         for f in extract_frameworks(document)
     ]

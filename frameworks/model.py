@@ -13,6 +13,20 @@ from normalize.targets import Target
 IndicatorKind = Literal["indicator", "deduction", "veto", "bonus"]
 UnitRole = Literal["responsible", "assigning"]
 FrameworkKind = Literal["breakdown", "negative_list", "common", "per_unit", "template"]
+# What a framework's consistency checks can report (frameworks/checks.py); the README lists each with one line.
+WarningCode = Literal[
+    "points_mismatch",  # a category's declared points against the sum of its items
+    "total_mismatch",  # the table's declared total against the sum of all items
+    "missing_points",  # indicators without points where the others have them
+    "unknown_units",  # unit names the registry does not know
+    "outside_roster",  # owners not in the year's roster of assessed units
+    "same_indicator_twice",  # the same indicator listed for two different units
+    "no_unit_column",  # no column of responsible units was recognised
+    "no_points",  # the table gives no points at all
+    "uncertain_reading",  # the column reading is close to another reading
+    "sub_scores_mismatch",  # the （N分） parts of a row's criteria against its points
+    "weighting_mismatch",  # a further weighting column against its declared total
+]
 
 
 class Provenance(BaseModel):
@@ -64,6 +78,19 @@ class Category(BaseModel):
         return self.path[-1]
 
 
+class FrameworkWarning(BaseModel):
+    """A consistency warning: a stable English ``code`` for programs, a Chinese ``message`` for people.
+
+    The message reads on its own: it names the framework (and the category or indicator) it is about.
+    """
+
+    code: WarningCode
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class Framework(BaseModel):
     seq: int  # order in the document
     title: str | None = None
@@ -81,4 +108,4 @@ class Framework(BaseModel):
     weight_totals: dict[str, float] = Field(default_factory=dict)  # declared totals of further weightings
     categories: list[Category] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[FrameworkWarning] = Field(default_factory=list)

@@ -54,7 +54,7 @@ def roster_count_warnings(entries: list[RosterEntry]) -> list[str]:
         declared, listed = counts.get(e.category, (e.declared_count, 0))
         counts[e.category] = (declared, listed + 1)
     return [
-        f"考核对象名单 / {category}: declared {declared}, listed {listed}"
+        f"考核对象名单 / {category}：写明 {declared} 个，列出 {listed} 个"
         for category, (declared, listed) in counts.items()
         if declared is not None and declared != listed
     ]

@@ -6,15 +6,16 @@ from pathlib import Path
 
 
 class IngestError(Exception):
-    """A file could not be read. ``str(err)`` names the file and what is wrong."""
+    """A file could not be read. ``str(err)`` names the file, what is wrong and what to do, in Chinese:
+    ``/收件/通知.docx：不是有效的 .docx 文件（ZIP 容器无法读取），文件可能已损坏或未下载完整；请重新下载…``."""
 
     def __init__(self, path: str | Path, problem: str, hint: str | None = None) -> None:
         self.path = str(path)
         self.problem = problem
         self.hint = hint
-        message = f"{self.path}: {problem}"
+        message = f"{self.path}：{problem}"
         if hint:
-            message += f" ({hint})"
+            message += f"；{hint}"
         super().__init__(message)
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -48,3 +49,8 @@ class LimitExceeded(IngestError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.path, self.problem, self.hint, self.limit))
+
+
+def unreadable(path: str | Path, error: OSError) -> ParseError:
+    """The error for a file that cannot be opened or read (gone, no permission, a disk error)."""
+    return ParseError(path, f"无法读取（{error.strerror or error}）", "请确认文件存在、有读取权限且未被其他程序锁定")

@@ -46,7 +46,8 @@ class FileResult(BaseModel):
     frameworks: int = 0
     indicators: int = 0
     deductions: int = 0
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)  # Chinese messages, for people
+    warning_codes: list[str] = Field(default_factory=list)  # the stable code of each warning, in the same order
     seconds: float = 0.0
     duplicate_of: str | None = None
 
@@ -171,20 +172,22 @@ def _complete(job: _Job, store: Store, worker: Worker[Understood]) -> FileResult
         return FileResult(file=str(path), status="failed", error=str(e), seconds=time.perf_counter() - job.started)
     except WorkerBug as e:
         log.debug("%s: 内部错误（kaohe 的缺陷）\n%s", path, e.trace)  # the person sees the one line below
-        error = f"{path}: 内部错误（kaohe 的缺陷，请报告）：{e}"
+        error = f"{path}：内部错误（kaohe 的缺陷，请报告）：{e}"
         return FileResult(file=str(path), status="failed", error=error, seconds=time.perf_counter() - job.started)
     document, frameworks = done.document, done.frameworks
     saving = time.perf_counter()
     saved = store.save(document, frameworks, done.region, done.mentions, done.roster, done.rule_values)
     if saved.status in ("unchanged", "duplicate"):  # a copy stored while this file was being read
         return FileResult(file=str(path), status=saved.status, duplicate_of=saved.duplicate_of)
+    found = [*document.warnings, *(w for f in frameworks for w in f.warnings)]
     return FileResult(
         file=str(path),
         status=saved.status,
         frameworks=saved.frameworks,
         indicators=saved.indicators,
         deductions=saved.deductions,
-        warnings=[w.message for w in document.warnings] + [w for f in frameworks for w in f.warnings],
+        warnings=[w.message for w in found],
+        warning_codes=[w.code for w in found],
         seconds=done.seconds + time.perf_counter() - saving,  # the file's own work: the worker reads ahead
         duplicate_of=saved.duplicate_of,
     )
@@ -240,7 +243,7 @@ def _each_file(paths: Iterable[Path]) -> Iterator[Path | _Job]:
         try:
             yield from iter_notice_files([root])
         except OSError as e:
-            failed = FileResult(file=str(root), status="failed", error=f"{root}: 无法读取（{e}）")
+            failed = FileResult(file=str(root), status="failed", error=f"{root}：无法读取（{e}）")
             yield _Job(root, time.perf_counter(), failed)
 
 
@@ -252,12 +255,12 @@ def _guarded(path: Path, step: Callable[[], _Job]) -> _Job:
         return step()
     except OSError as e:  # unreadable, vanished, permission denied: a failed file, not a bug
         log.debug("%s: %s", path, e, exc_info=True)
-        error = f"{path}: 无法读取（{e.strerror or e}）"
+        error = f"{path}：无法读取（{e.strerror or e}）"
     except Exception as e:
         not_stored = getattr(e, "not_stored", None)  # a store error says itself why the file is not stored
         log.debug("%s: %s", path, e, exc_info=True)
         if callable(not_stored):
             error = str(not_stored(path))
         else:
-            error = f"{path}: 意外错误（kaohe 的缺陷，请报告：{type(e).__name__}: {e}）"
+            error = f"{path}：意外错误（kaohe 的缺陷，请报告：{type(e).__name__}: {e}）"
     return _Job(path, time.perf_counter(), FileResult(file=str(path), status="failed", error=error[:1000]))

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.errors import ParseError
+from ingest.errors import unreadable
 from parsers.detect import SUFFIXES, detect_format
 from parsers.document import Cell, Document, Format, Metadata, Paragraph, ParseWarning, Source, Table
 from parsers.limits import Budget, check_file_size, limits
@@ -49,7 +49,7 @@ def parse(path: str | Path) -> Document:
         with path.open("rb") as f:
             head = f.read(8192)
     except OSError as e:
-        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
+        raise unreadable(path, e) from e
     fmt = detect_format(path, head)
     document = backend(fmt)(path)
     Budget(path, lim).count(document.blocks)
@@ -57,7 +57,8 @@ def parse(path: str | Path) -> Document:
     if expected and expected != fmt and {expected, fmt} != {"doc", "wps"}:
         document.warnings.append(
             ParseWarning(
-                code="extension_mismatch", message=f"named .{path.suffix.lstrip('.')} but the content is {fmt}"
+                code="extension_mismatch",
+                message=f"文件名为 .{path.suffix.lstrip('.')}，内容却是 {fmt} 格式，已按 {fmt} 读取",
             )
         )
     document.metadata = extract_metadata(document)

@@ -24,13 +24,16 @@ SUFFIXES: dict[str, Format] = {
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta")
+_FORMATS_READ = "kaohe 读取 .docx、.pdf、.txt、.html、.doc、.wps 格式的通知"
+DAMAGED_DOCX = "不是有效的 .docx 文件（{}），文件可能已损坏或未下载完整"
+DAMAGED_DOCX_HINT = "请重新下载，或用 Word/WPS 打开后另存为 .docx"
 
 
 def detect_format(path: Path, head: bytes) -> Format:
     """The format of ``path`` judged from its first bytes (``head``) and, for ZIPs, its entries."""
     suffix = path.suffix.lower()
     if not head:
-        raise ParseError(path, "the file is empty")
+        raise ParseError(path, "文件是空的（0 字节）", "文件可能未下载完整或未保存，请重新下载或保存")
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
@@ -48,8 +51,9 @@ def detect_format(path: Path, head: bytes) -> Format:
         return "txt"  # NUL bytes (padding, a damaged save) are removed by the text reader, which says so
     expected = SUFFIXES.get(suffix)
     if expected in ("pdf", "docx", "doc", "wps"):
-        raise ParseError(path, f"not a valid .{expected} file (its content has no {expected.upper()} signature)")
-    raise UnsupportedFormat(path, "not a notice format kaohe reads", "expected .docx, .pdf, .txt, .html, .doc or .wps")
+        problem = f"不是有效的 .{expected} 文件（内容中没有 {expected.upper()} 文件标志）"
+        raise ParseError(path, problem, "文件可能已损坏，或其实是别的格式：请用原来的程序打开后重新保存")
+    raise UnsupportedFormat(path, "不是 kaohe 能读取的通知格式", _FORMATS_READ)
 
 
 def utf16_encoding(head: bytes) -> str | None:
@@ -92,10 +96,10 @@ def _zip_format(path: Path) -> Format:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError) as e:
-        raise ParseError(path, "truncated or corrupt .docx (the ZIP container cannot be read)") from e
+        raise ParseError(path, DAMAGED_DOCX.format("ZIP 容器无法读取"), DAMAGED_DOCX_HINT) from e
     if "word/document.xml" in names:
         return "docx"
-    raise UnsupportedFormat(path, "a ZIP archive that is not a Word document (no word/document.xml)")
+    raise UnsupportedFormat(path, "是 ZIP 压缩包，但不是 Word 文档（其中没有 word/document.xml）", _FORMATS_READ)
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -10,7 +10,8 @@ from pathlib import Path
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
-from ingest.errors import ParseError
+from ingest.errors import ParseError, unreadable
+from parsers.detect import DAMAGED_DOCX, DAMAGED_DOCX_HINT
 from parsers.limits import Limits, read_capped
 
 __all__ = ["load_body"]
@@ -29,12 +30,12 @@ def load_body(path: Path, lim: Limits) -> etree._Element:
             _check_directory(path, archive, lim)
             root = parse_xml(_read_part(path, archive, _main_part_name(path, archive), lim))
     except OSError as e:
-        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
+        raise unreadable(path, e) from e
     except _CORRUPT as e:
-        raise ParseError(path, f"truncated or corrupt .docx ({_corruption(e)})") from e
+        raise ParseError(path, DAMAGED_DOCX.format(_corruption(e)), DAMAGED_DOCX_HINT) from e
     body = root.find(f"{_W}body")
     if body is None:
-        raise ParseError(path, "truncated or corrupt .docx (the main document part has no w:body)")
+        raise ParseError(path, DAMAGED_DOCX.format("正文部件中没有 w:body"), DAMAGED_DOCX_HINT)
     return body
 
 
@@ -83,9 +84,9 @@ def _read_part(path: Path, archive: zipfile.ZipFile, name: str, lim: Limits) -> 
 def _corruption(error: Exception) -> str:
     """What is broken, in words a user can act on."""
     if isinstance(error, zipfile.BadZipFile | zlib.error | EOFError | NotImplementedError):
-        return "the ZIP container cannot be read"
+        return "ZIP 容器无法读取"
     if isinstance(error, etree.XMLSyntaxError):
-        return f"broken XML: {error}"
+        return f"XML 有语法错误：{error}"
     if isinstance(error, KeyError):
-        return f"a required part is missing: {error}"
+        return f"缺少必需的部件：{error}"
     return f"{type(error).__name__}: {error}"

@@ -110,7 +110,7 @@ def _walk_blocks(container: etree._Element, ctx: _Context) -> Iterator[Block]:
         elif child.tag == W_TBL:
             yield from _table_blocks(child, ctx)
         else:
-            message = "an embedded chunk (w:altChunk) was not read"
+            message = "文档中嵌入的外部内容（w:altChunk）未读取：用 Word 打开后另存为 .docx，可把它变为正文"
             ctx.warnings.append(ParseWarning(code="docx_alt_chunk", message=message))
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from ingest.errors import ParseError
+from ingest.errors import unreadable
 from normalize.text import join_wrapped
 from parsers.detect import fingerprint
 from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
@@ -81,7 +81,7 @@ def parse(path: Path) -> Document:
         check_file_size(path, "max_text_mb", budget.limits)
         data = path.read_bytes()
     except OSError as e:
-        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
+        raise unreadable(path, e) from e
     text, encoding, warnings = decode_html(data)
     del data
     check_html_depth(path, text, budget.limits)
@@ -95,7 +95,7 @@ def parse(path: Path) -> Document:
     collector.flush()
     blocks = collector.blocks
     if not blocks:
-        warnings.append(ParseWarning(code="empty_page", message="the page has no text"))
+        warnings.append(ParseWarning(code="empty_page", message="网页中没有正文文字"))
     logger.debug("%s: %d blocks, encoding %s", path, len(blocks), encoding)
     return Document(source=fingerprint(path, "html", encoding=encoding), blocks=blocks, warnings=warnings)
 
@@ -119,12 +119,13 @@ def decode_html(data: bytes) -> tuple[str, str, list[ParseWarning]]:
         warnings = []
         if declared and encoding != declared:
             warnings.append(
-                ParseWarning(code="encoding_mismatch", message=f"declared {declared} but the bytes are {encoding}")
+                ParseWarning(code="encoding_mismatch", message=f"网页声明的编码为 {declared}，实际按 {encoding} 解码")
             )
         return text, encoding, warnings
     decoded = {e: data.decode(e, errors="replace") for e in candidates}
     encoding = min(candidates, key=lambda e: decoded[e].count("\ufffd"))
-    warning = ParseWarning(code="decode_errors", message=f"undecodable bytes replaced (read as {encoding})")
+    message = f"网页中有无法解码的字节，已替换为 U+FFFD（按 {encoding} 读取）"
+    warning = ParseWarning(code="decode_errors", message=message)
     return decoded[encoding], encoding, [warning]
 
 

@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ingest.errors import ConverterMissing, ParseError
+from ingest.errors import ConverterMissing, ParseError, unreadable
 from parsers.detect import fingerprint
 from parsers.document import Document, Format
 
@@ -38,7 +38,8 @@ _DIRECTORY_ENTRY = 128  # bytes; entries start at multiples of 128 in the file (
 _ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")
 _FIB_IDENT, _FIB_ENCRYPTED = 0xA5EC, 0x0100  # wIdent of a Word 97+ FIB; fEncrypted in its flags word
 CONVERSION_TIMEOUT = 120  # seconds
-_INSTALL_HINT = "install it: apt-get install libreoffice-writer-nogui (Debian/Ubuntu) or put soffice on PATH"
+_INSTALL_HINT = "请安装：apt-get install libreoffice-writer-nogui（Debian/Ubuntu），或把 soffice 加入 PATH"
+_RESAVE_HINT = "请用 Word 或 WPS 打开后另存为 .docx 再导入"
 
 
 def parse(path: Path) -> Document:
@@ -49,17 +50,17 @@ def parse(path: Path) -> Document:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
+        raise unreadable(path, e) from e
     check_ole2(path, data)
     soffice = find_soffice()
     if soffice is None:
-        raise ConverterMissing(path, "reading .doc/.wps needs LibreOffice", _INSTALL_HINT)
+        raise ConverterMissing(path, "读取 .doc/.wps 需要 LibreOffice，但没有找到", _INSTALL_HINT)
     with tempfile.TemporaryDirectory(prefix="kaohe-soffice-") as tmp:
         converted = convert_to_docx(soffice, path, Path(tmp))
         try:
             document = docx_parser.parse(converted)
         except ParseError as e:
-            raise ParseError(path, f"LibreOffice's conversion cannot be read: {e.problem}", e.hint) from e
+            raise ParseError(path, f"LibreOffice 转换出的 .docx 无法读取：{e.problem}", _RESAVE_HINT) from e
     document.source = fingerprint(path, fmt, converted_with=libreoffice_version(soffice))
     return document
 
@@ -67,13 +68,15 @@ def parse(path: Path) -> Document:
 def check_ole2(path: Path, data: bytes) -> None:
     """Raise ``ParseError`` unless ``data`` is a sane, unencrypted OLE2 compound file."""
     if len(data) < 512 or not data.startswith(OLE2_SIGNATURE):
-        raise ParseError(path, "not an OLE2 compound file (a .doc/.wps must be one)")
+        problem = "不是有效的 .doc/.wps 文件（不是 OLE2 复合文档），文件可能已损坏，或其实是别的格式"
+        raise ParseError(path, problem, _RESAVE_HINT)
     major, byte_order, sector_shift, mini_shift = struct.unpack_from("<HHHH", data, 26)
     if byte_order != 0xFFFE or (major, sector_shift) not in ((3, 9), (4, 12)) or mini_shift != 6:
-        raise ParseError(path, "corrupt OLE2 compound file (its header is invalid)", "the file may be truncated")
+        problem = "OLE2 复合文档已损坏（文件头无效），文件可能未下载完整"
+        raise ParseError(path, problem, "请重新下载，或用 Word/WPS 打开后另存为 .docx")
     encrypted_package = all(directory_entry(data, name) is not None for name in _ENCRYPTION_STREAMS)
     if encrypted_package or _word_fib_encrypted(data, sector_shift):
-        raise ParseError(path, "password-protected Word document", "save an unprotected copy")
+        raise ParseError(path, "Word 文档设有打开密码", "请用密码打开后另存一份未加密的副本")
 
 
 def _word_fib_encrypted(data: bytes, sector_shift: int) -> bool:
@@ -124,7 +127,7 @@ def convert_to_docx(soffice: str, path: Path, workdir: Path) -> Path:
     stderr = _run(command, path)
     converted = outdir / "input.docx"
     if not converted.is_file() or converted.stat().st_size == 0:
-        raise ParseError(path, f"LibreOffice could not convert it: {summarise(stderr)}")
+        raise ParseError(path, f"LibreOffice 无法转换此文件：{summarise(stderr)}", _RESAVE_HINT)
     return converted
 
 
@@ -144,7 +147,8 @@ def _run(command: list[str], path: Path) -> str:
         except subprocess.TimeoutExpired as e:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            raise ParseError(path, f"LibreOffice did not finish within {CONVERSION_TIMEOUT} s") from e
+            problem = f"LibreOffice 转换超过 {CONVERSION_TIMEOUT} 秒仍未完成，已终止"
+            raise ParseError(path, problem, _RESAVE_HINT) from e
     return stderr.decode("utf-8", errors="replace")
 
 
@@ -166,7 +170,7 @@ def summarise(stderr: str) -> str:
     noise = ("javaldx", "failed to launch java")
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     useful = [line for line in lines if not any(n in line.lower() for n in noise)]
-    return "; ".join(useful)[:300] or "no output file and no error message"
+    return "; ".join(useful)[:300] or "没有输出文件，也没有错误信息"
 
 
 @functools.cache

@@ -62,7 +62,7 @@ from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from ingest.errors import ParseError
+from ingest.errors import ParseError, unreadable
 from normalize.text import is_page_number as page_number_line
 from normalize.text import join_paragraphs, squeeze_cjk_spaces
 from parsers.detect import fingerprint
@@ -82,6 +82,7 @@ logger = logging.getLogger(__name__)
 CELL_PADDING = 6.0  # points between a cell's ruling and its text (Word/WPS default 5.4)
 SENTENCE_END = tuple("。！？!?")
 CID_GARBAGE_RATIO = 0.3  # share of (cid:N) chars above which a page's text is garbage
+_DAMAGED_HINT = "请重新下载，或用 PDF 阅读器打开后另存一份"
 _CJK_CHAR = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7]")
 _CONTINUED_TABLE = regex.compile(r"^[（(]?\s*续\s*表\s*\d*\s*[）)]?\s*$")
 _NO_LINE_START = set("，。、；：！？）》」』】〕〉”’,.;:!?)%")  # kinsoku: these move down with the char before
@@ -125,21 +126,28 @@ def _open_pdf(path: Path) -> Iterator[PDF]:
     try:
         pdf = pdfplumber.open(path)
     except OSError as e:
-        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
+        raise unreadable(path, e) from e
     except PdfminerException as e:
         cause = e.args[0] if e.args else e
         if isinstance(cause, PDFPasswordIncorrect):
-            raise ParseError(path, "encrypted PDF: a password is needed", "save an unprotected copy") from e
+            hint = "请用密码打开后另存一份未加密的副本，或向发文单位索取未加密的文件"
+            raise ParseError(path, "PDF 已加密，需要密码才能打开", hint) from e
         if isinstance(cause, PDFEncryptionError):
             problem = f"加密的 PDF，其加密方式无法解读（{type(cause).__name__}: {cause}）"
             raise ParseError(path, problem[:300], "请另存一份未加密的副本") from e
-        raise ParseError(path, f"corrupt or truncated PDF ({type(cause).__name__}: {cause})") from e
+        problem = f"不是有效的 PDF 文件（{_cause(cause)}），文件可能已损坏或未下载完整"
+        raise ParseError(path, problem, _DAMAGED_HINT) from e
     try:
         with pdf:
             yield pdf
     except (PdfminerException, MalformedPDFException) as e:
         cause = e.args[0] if e.args else e
-        raise ParseError(path, f"corrupt PDF: a page cannot be read ({type(cause).__name__}: {cause})") from e
+        raise ParseError(path, f"PDF 已损坏：有一页无法读取（{_cause(cause)}）", _DAMAGED_HINT) from e
+
+
+def _cause(error: object) -> str:
+    """pdfminer's reason, on one short line."""
+    return " ".join(f"{type(error).__name__}: {error}".split())[:200]
 
 
 def cid_ratio(texts: Iterable[str]) -> float:
@@ -163,13 +171,16 @@ def _read_page(page: Page, warnings: list[ParseWarning]) -> list[Line | PageTabl
     chars = page.chars
     if not any(not c["text"].isspace() for c in chars):
         if page.images:
-            message = f"page {number} has no text layer: scanned? OCR is not available"
+            message = f"第 {number} 页没有文字层（可能是扫描件）：kaohe 不做文字识别（OCR），此页未读取"
             warnings.append(ParseWarning(code="no_text_layer", message=message, page=number))
         return []
     ratio = cid_ratio(c["text"] for c in chars)
     if ratio >= CID_GARBAGE_RATIO:
-        message = f"page {number} text is unmapped glyphs ((cid:NNN), {ratio:.0%}): the font has no Unicode map"
-        warnings.append(ParseWarning(code="cid_garbage", message=f"{message}; OCR is not available", page=number))
+        message = (
+            f"第 {number} 页的文字是无法识别的字形（(cid:NNN)，占 {ratio:.0%}）：字体缺少 Unicode 映射，"
+            "kaohe 不做文字识别（OCR），此页未读取"
+        )
+        warnings.append(ParseWarning(code="cid_garbage", message=message, page=number))
         return []
     if ratio:
         chars = [c for c in chars if not c["text"].startswith("(cid:")]

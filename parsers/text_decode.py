@@ -15,6 +15,22 @@ from parsers.document import ParseWarning
 __all__ = ["decode"]
 
 _MAX_UTF8_DAMAGE = 0.01  # undecodable sequences per decoded non-ASCII character still read as UTF-8
+_SAVE_AS_UTF8 = "请用记事本等另存为 UTF-8 编码"
+# Python's UnicodeDecodeError reasons, said in Chinese (any other is kept as Python wrote it).
+_REASONS = {
+    "invalid start byte": "无效的起始字节",
+    "invalid continuation byte": "无效的后续字节",
+    "unexpected end of data": "数据意外结束",
+    "illegal multibyte sequence": "非法的多字节序列",
+    "incomplete multibyte sequence": "不完整的多字节序列",
+    "truncated data": "数据被截断",
+    "illegal UTF-16 surrogate": "非法的 UTF-16 代理项",
+    "illegal encoding": "非法的编码",
+}
+
+
+def _reason(error: UnicodeDecodeError) -> str:
+    return _REASONS.get(error.reason, error.reason)
 
 
 def decode(raw: bytes, path: Path) -> tuple[str, str, list[ParseWarning]]:
@@ -39,8 +55,8 @@ def _decode_utf16(raw: bytes, encoding: str, path: Path) -> tuple[str, str, list
     except UnicodeDecodeError as e:
         raise EncodingError(
             path,
-            f"按 {name} 编码无法解码（第 {e.start} 字节：{e.reason}）：文件可能已损坏",
-            "请用记事本等另存为 UTF-8 编码",
+            f"按 {name} 编码无法解码（第 {e.start} 字节：{_reason(e)}）：文件可能已损坏",
+            _SAVE_AS_UTF8,
         ) from e
     warnings = []
     if len(even) < len(raw):
@@ -64,7 +80,7 @@ def _decode_narrow(raw: bytes, path: Path) -> tuple[str, str, list[ParseWarning]
     if valid_non_ascii > 0 and (cut_at_end or bad <= valid_non_ascii * _MAX_UTF8_DAMAGE):
         warning = ParseWarning(
             code="encoding_errors",
-            message=f"{bad} undecodable byte sequence(s) in UTF-8 text replaced by U+FFFD ({utf8_error.reason})",
+            message=f"UTF-8 文本中有 {bad} 处无法解码的字节，已替换为 U+FFFD（{_reason(utf8_error)}）",
         )
         return damaged, "utf-8", [warning]
     try:
@@ -72,6 +88,6 @@ def _decode_narrow(raw: bytes, path: Path) -> tuple[str, str, list[ParseWarning]
     except UnicodeDecodeError as e:
         raise EncodingError(
             path,
-            f"decodes neither as UTF-8 nor as GB18030/GBK (byte {e.start}: {e.reason})",
-            "save the file as UTF-8",
+            f"既不能按 UTF-8 也不能按 GB18030/GBK 解码（第 {e.start} 字节：{_reason(e)}），不是可读的文本文件",
+            _SAVE_AS_UTF8,
         ) from e

@@ -75,7 +75,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import ParseError
+from ingest.errors import ParseError, unreadable
 from normalize.text import is_page_number
 from parsers import web_cells, web_text
 from parsers.detect import fingerprint
@@ -106,16 +106,16 @@ def parse(path: Path) -> Document:
         check_file_size(path, "max_text_mb", lim)
         raw = path.read_bytes()
     except OSError as e:
-        raise ParseError(path, f"cannot be read: {e.strerror or e}") from e
+        raise unreadable(path, e) from e
     text, encoding, warnings = decode(raw, path)
     del raw
     if not text or text.isspace():
-        raise ParseError(path, "contains only whitespace", "a plain-text notice needs some text")
+        raise ParseError(path, "文件中只有空白字符，没有文字", "请确认保存的是通知正文")
     lines, numbers = clean_lines(text)
     del text
     blocks, structure_warnings = read_blocks(lines, numbers, Budget(path, lim))
     if not blocks:
-        raise ParseError(path, "has no text left after removing page numbers, rules and markup")
+        raise ParseError(path, "去掉页码、分隔线和标记后没有剩下任何文字", "请确认保存的是通知正文")
     return Document(
         source=fingerprint(path, "txt", encoding=encoding),
         blocks=blocks,
@@ -377,8 +377,8 @@ def _align_rows(
             warnings.append(
                 ParseWarning(
                     code="short_row",
-                    message=f"table {number}, row {r} (line {row.line}, {_preview(row.cells)}): "
-                    f"{len(row.cells)} of {n_cols} cells, {where}, missing cells empty",
+                    message=f"表{number}行{r}（文件第 {row.line} 行，{_preview(row.cells)}）："
+                    f"表头 {n_cols} 列，此行只有 {len(row.cells)} 格，{where}，缺的格留空",
                 )
             )
             grid.append(texts)
@@ -387,9 +387,8 @@ def _align_rows(
                 warnings.append(
                     ParseWarning(
                         code="long_row",
-                        message=f"table {number}, row {r} (line {row.line}, {_preview(row.cells)}): "
-                        f"{len(row.cells)} cells for {n_cols} header columns, extra cells kept "
-                        "(other rows padded with empty cells)",
+                        message=f"表{number}行{r}（文件第 {row.line} 行，{_preview(row.cells)}）："
+                        f"表头 {n_cols} 列，此行有 {len(row.cells)} 格，多出的格保留（其他行在末尾补空单元格）",
                     )
                 )
             grid.append(list(row.cells))
@@ -419,10 +418,10 @@ def _place_short_row(cells: list[str], complete: list[list[str]], header: list[s
 
 def _placement(columns: tuple[int, ...], n_cells: int, n_cols: int) -> str:
     if columns == tuple(range(n_cells)):
-        return "left-aligned"
+        return "靠左排列"
     if columns == tuple(range(n_cols - n_cells, n_cols)):
-        return "right-aligned"
-    return "placed in columns " + ", ".join(str(c + 1) for c in columns)
+        return "靠右排列"
+    return "放在第 " + "、".join(str(c + 1) for c in columns) + " 列"
 
 
 def _mostly_numbers(texts: list[str]) -> bool:

@@ -249,17 +249,17 @@ def inconsistency(rows: list[list[Span]], kinds: list[str], profiles: list[dict[
     """Why the reading cannot be trusted, or ``""``."""
     n_cols = len(profiles)
     if len(rows) < 2:
-        return "fewer than two rows fit under its header"
+        return "表头下排不出两行"
     cells = sum(len(row) for row in rows)
     bad = sum(misfits(row, kinds, profiles) for row in rows)
     if bad * 10 > cells:
-        return f"{bad} of {cells} cells do not fit their columns"
+        return f"{cells} 格中有 {bad} 格与所在列不符"
     fragments = sum(is_fragment(row, kinds, profiles, rows[r - 1] if r else None) for r, row in enumerate(rows))
     if fragments * 5 > len(rows):
-        return f"{fragments} of {len(rows)} rows are fragments without evidence"
+        return f"{len(rows)} 行中有 {fragments} 行是没有依据的残行"
     if (n_cols * len(rows) - cells) * 5 > 2 * n_cols * len(rows):
-        return "too many of its cells are missing"
+        return "缺的格太多"
     continued = sum(_continued(first, last, kinds) for row in rows for first, last, _ in row)
     if continued * 5 > cells:
-        return f"{continued} of {cells} cells would run over several lines"
+        return f"{cells} 格中有 {continued} 格要跨行"
     return ""

@@ -20,8 +20,8 @@ MAX_WRAP_LINES = 6
 def wrapped_cell_warning(number: int, r: int, line: int, cells: list[str]) -> ParseWarning:
     return ParseWarning(
         code="wrapped_cell",
-        message=f"table {number}, row {r} (line {line}, {preview(cells)}): a line without TABs was joined to "
-        "the row's last non-empty cell, not its last cell",
+        message=f"表{number}行{r}（文件第 {line} 行，{preview(cells)}）："
+        "一行不含 TAB 的文字接在了此行最后一个有内容的格后，而不是最后一格",
     )
 
 

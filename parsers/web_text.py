@@ -87,7 +87,7 @@ def _grid(rows: list[_Row], context: _Context) -> Table | None:
     if n_cols < 2 or sum(1 for cells in trimmed if cells) < 2:
         return None
     if n_cols > MAX_COLS:
-        context.refuse(rows[0].line, rows[-1].line + 1, f"a row of {n_cols} cells means its rows were not found")
+        context.refuse(rows[0].line, rows[-1].line + 1, f"一行就有 {n_cols} 格，说明没能分出各行")
         return None
     header = wc.is_header_row(trimmed[0])
     roles = [wc.header_role(c) for c in trimmed[0]] if header else None
@@ -120,15 +120,15 @@ class _Context:
 
     def short_row(self, r: int, line: int, cells: list[str], columns: tuple[int, ...], n_cols: int) -> None:
         where = (
-            "left-aligned"
+            "靠左排列"
             if columns == tuple(range(len(cells)))
-            else "placed in columns " + ", ".join(str(c + 1) for c in columns) + " by their kinds"
+            else "按内容类型放在第 " + "、".join(str(c + 1) for c in columns) + " 列"
         )
         self.warnings.append(
             ParseWarning(
                 code="short_row",
-                message=f"table {self.number}, row {r} (line {self.numbers[line]}, {web_cut.preview(cells)}): "
-                f"{len(cells)} of {n_cols} cells, {where}, missing cells empty",
+                message=f"表{self.number}行{r}（文件第 {self.numbers[line]} 行，{web_cut.preview(cells)}）："
+                f"表头 {n_cols} 列，此行只有 {len(cells)} 格，{where}，缺的格留空",
             )
         )
 
@@ -136,8 +136,8 @@ class _Context:
         self.warnings.append(
             ParseWarning(
                 code="table_unread",
-                message=f"lines {self.numbers[start]}-{self.numbers[end - 1]} look like a table copied from a "
-                f"web page but {reason}; kept as paragraphs",
+                message=f"文件第 {self.numbers[start]}–{self.numbers[end - 1]} 行像是从网页复制的表格，"
+                f"但未能可靠地读出（{reason}），按段落保留",
             )
         )
 
@@ -168,9 +168,9 @@ def _cut_table(
     head = web_header.read_header(header, data, kinds)
     n_cols, roles = len(head.roles), head.roles
     if all(role in ("label", "any") for role in roles):
-        return None, 0, "its header names no column to cut rows by (序号, 分值, 单位)"
+        return None, 0, "表头中没有可用来分行的列（序号、分值、单位）"
     if not data:
-        return None, 0, "it has no data cells"
+        return None, 0, "表头下没有内容"
     reading = web_cut.read_stream(data, kinds, roles)
     rows, priors = reading.rows, reading.priors
     while trim and len(rows) > 2 and _trailing_junk(rows, kinds, priors):
@@ -297,7 +297,7 @@ def _read_pipes(start: int, end: int, context: _Context) -> Table | None:
     cells = _trimmed(rows[0].cells)  # no row marks: a stream of cells under a header
     n_header = web_header.header_length(cells)
     if n_header < MIN_HEADER_CELLS:
-        context.refuse(start, end, "no header row fixes its width")
+        context.refuse(start, end, "没有表头行可确定列数")
         return None
     data = cells[n_header:]
     table, _, reason = _cut_table(cells[:n_header], data, [rows[0].line] * len(data), context, trim=False)

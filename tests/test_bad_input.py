@@ -83,17 +83,17 @@ def zip_without_document() -> bytes:
 # fmt: off
 # name → (how to make the bytes, words the one-line message must contain)
 BAD_FILES: dict[str, tuple[Callable[[], bytes], str]] = {
-    "empty.docx": (lambda: b"", "empty"),
-    "empty.pdf": (lambda: b"", "empty"),
-    "empty.txt": (lambda: b"", "empty"),
-    "truncated.docx": (lambda: (SAMPLES / f"{MAIN}.docx").read_bytes()[:3000], "truncated or corrupt"),
-    "truncated.pdf": (lambda: (SAMPLES / f"{MAIN}.pdf").read_bytes()[:20000], "corrupt or truncated"),
-    "random.pdf": (lambda: random_bytes(4000), "not a valid .pdf"),
-    "random.txt": (lambda: random_bytes(4000, seed=3), "not a notice format"),
-    "encrypted.pdf": (lambda: ENCRYPTED_PDF.read_bytes(), "password"),
-    "picture.png": (png_bytes, "not a notice format"),
-    "archive.zip": (zip_without_document, "not a Word document"),
-    "no-document.docx": (zip_without_document, "not a Word document"),
+    "empty.docx": (lambda: b"", "文件是空的"),
+    "empty.pdf": (lambda: b"", "文件是空的"),
+    "empty.txt": (lambda: b"", "文件是空的"),
+    "truncated.docx": (lambda: (SAMPLES / f"{MAIN}.docx").read_bytes()[:3000], "（ZIP 容器无法读取）"),
+    "truncated.pdf": (lambda: (SAMPLES / f"{MAIN}.pdf").read_bytes()[:20000], "不是有效的 PDF 文件"),
+    "random.pdf": (lambda: random_bytes(4000), "不是有效的 .pdf 文件"),
+    "random.txt": (lambda: random_bytes(4000, seed=3), "不是 kaohe 能读取的通知格式"),
+    "encrypted.pdf": (lambda: ENCRYPTED_PDF.read_bytes(), "PDF 已加密，需要密码"),
+    "picture.png": (png_bytes, "不是 kaohe 能读取的通知格式"),
+    "archive.zip": (zip_without_document, "不是 Word 文档"),
+    "no-document.docx": (zip_without_document, "不是 Word 文档"),
     "not-ole.doc": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2"),
 }
 # fmt: on
@@ -117,8 +117,9 @@ def test_parse_raises_a_typed_error_naming_the_file(bad_dir: Path, name: str) ->
     with pytest.raises(IngestError) as caught:
         parse(path)
     message = str(caught.value)
-    assert message.startswith(f"{path}: ")
+    assert message.startswith(f"{path}：")
     assert BAD_FILES[name][1] in message
+    assert f"；{caught.value.hint}" in message and caught.value.hint  # what to do follows what is wrong
     assert "\n" not in message
 
 
@@ -132,13 +133,13 @@ def test_cli_prints_one_error_line_and_exits_1(bad_dir: Path, name: str) -> None
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"Error: {path}: ")
+    assert lines[0].startswith(f"Error: {path}：")
     assert BAD_FILES[name][1] in lines[0]
 
 
 def test_missing_file_is_a_parse_error_and_a_usage_error(tmp_path: Path) -> None:
     missing = tmp_path / "不存在.docx"
-    with pytest.raises(IngestError, match="cannot be read"):
+    with pytest.raises(IngestError, match="无法读取（No such file or directory）；请确认文件存在"):
         parse(missing)
     result = run_cli("parse", str(missing))
     assert result.exit_code == 2  # click.Path(exists=True): a usage error
@@ -187,4 +188,4 @@ def test_pdf_page_without_text_gives_a_warning_not_garbage(tmp_path: Path) -> No
     result = run_cli("parse", str(path))
     assert result.exit_code == 0
     assert "Traceback" not in result.output
-    assert "warning: page 2 has no text layer" in result.stdout
+    assert "warning: 第 2 页没有文字层（可能是扫描件）" in result.stdout

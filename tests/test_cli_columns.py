@@ -55,7 +55,7 @@ def test_owner_json_carries_assessors_apart_from_cooperating_units(db: Path) -> 
 
 def test_dept_of_an_assessor_lists_what_it_assesses_without_counting_it_as_its_own(db: Path) -> None:
     out = run("dept", "县监察局", "--db", str(db))
-    assert "牵头/承担 0 项 0 分，配合 0 项，负责考核 3 项" in out
+    assert "  任务分解 · 2012年度工作绩效考核项目表：负责考核 3 项\n" in out  # counted, never scored
     assert "考核" in out
 
 

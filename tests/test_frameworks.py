@@ -43,8 +43,15 @@ def test_seed_002_city_level_breakdown(seed_002: list[Framework]) -> None:
         "县域特色指标",
     ]
     assert [c.declared_points for c in city.categories] == [20, 10, 36, 4, 20, 10]
-    assert "2020年度市考核县指标任务分解 / 生态文明: declared 20 points, items sum to 19" in city.warnings
-    assert any("县域特色指标: 3 indicator(s) without points" in w for w in city.warnings)
+    warnings = [(w.code, w.message) for w in city.warnings]
+    assert ("points_mismatch", "2020年度市考核县指标任务分解 / 生态文明：写明 20 分，各项合计 19 分") in warnings
+    assert ("points_mismatch", "2020年度市考核县指标任务分解 / 县域特色指标：写明 10 分，各项合计 7 分") in warnings
+    (missing,) = [m for code, m in warnings if code == "missing_points"]
+    # each name whole, or cut at a clause end (at most 30 characters) and marked with …
+    assert missing == (
+        "2020年度市考核县指标任务分解 / 县域特色指标：3 项指标没有分值："
+        "反映毛主席在佳县一百天长篇小说《曙光》启动创作；在县政务服务中心设立“园区审批窗口”…；广佳“区中园”标准化厂房项目建成…"
+    )
 
 
 def test_seed_002_owners_points_and_inheritance(seed_002: list[Framework]) -> None:
@@ -101,7 +108,9 @@ def test_seed_000_template_assigning_units() -> None:
     assert (party.points, party.lead, party.role) == (40, "县委组织部", "assigning")
     democracy = next(i for i in template.indicators if i.text == "民主政治建设")
     assert democracy.lead == "县委统战部" and len(democracy.cooperating) == 2
-    assert any("declared 1000 points, items sum to 1100" in w for w in template.warnings)
+    assert [w.message for w in template.warnings if w.code == "points_mismatch"] == [
+        "镇办2022年度目标任务考核指标设置框架 / 高质量发展综合绩效评价指标：写明 1000 分，各项合计 1100 分"
+    ]
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".pdf", ".html", ".txt"])
@@ -168,4 +177,6 @@ def test_unknown_units_are_kept_and_reported(tmp_path: Path) -> None:
     (framework,) = extract_frameworks(parse(notice))
     (indicator,) = framework.indicators
     assert indicator.lead == "县未知事务局" and indicator.unresolved_units == ["县未知事务局"]
-    assert any("县未知事务局" in w for w in framework.warnings)
+    assert [(w.code, w.message) for w in framework.warnings] == [
+        ("unknown_units", "2021年度测试县考核指标：未在单位名录中的单位：县未知事务局")
+    ]

@@ -156,10 +156,9 @@ def test_the_points_column_wins_over_sub_scores_in_the_criteria(tmp_path: Path) 
         ("招商引资", 30, "column", [10, 15], True),
         ("安全生产", 10, "column", [], True),
     ]
-    assert [w for w in framework.warnings if "分项" in w] == [
-        "2023年度重点工作考核指标 / 招商引资：评分标准中的分项合计 25 分，分值为 30 分"
-    ]
-    assert not any("items sum" in w for w in framework.warnings)
+    assert [(w.code, w.message) for w in framework.warnings if w.code != "unknown_units"] == [
+        ("sub_scores_mismatch", "2023年度重点工作考核指标 / 招商引资：评分标准中的分项合计 25 分，分值为 30 分")
+    ]  # no points_mismatch: the points column wins over the sub-scores
 
 
 def test_two_weightings_are_both_kept_and_checked_each_against_its_total(tmp_path: Path) -> None:
@@ -174,8 +173,8 @@ def test_two_weightings_are_both_kept_and_checked_each_against_its_total(tmp_pat
     assert got == [(20, {"发展成效考核指标权重": 30}), (30, {"发展成效考核指标权重": 20}),
                    (50, {"发展成效考核指标权重": 40})]  # fmt: skip
     assert framework.declared_total == 100 and framework.weight_totals == {"发展成效考核指标权重": 100}
-    assert [w for w in framework.warnings if "发展成效" in w] == [
-        "2023年度重点工作考核指标：“发展成效考核指标权重”合计为 100，各项相加为 90"
+    assert [(w.code, w.message) for w in framework.warnings if "发展成效" in w.message] == [
+        ("weighting_mismatch", "2023年度重点工作考核指标：“发展成效考核指标权重”合计为 100，各项相加为 90")
     ]
 
 
@@ -197,7 +196,9 @@ def test_section_rows_with_points_in_the_points_column_are_categories(tmp_path: 
         ("强化宣传教育", "河湖长制基础工作"),
         ("城乡垃圾治理", "专项整治"),
     ]
-    assert any("专项整治: declared 20 points, items sum to 12" in w for w in framework.warnings)
+    assert ("points_mismatch", "2023年度重点工作考核指标 / 专项整治：写明 20 分，各项合计 12 分") in [
+        (w.code, w.message) for w in framework.warnings
+    ]
 
 
 def test_target_measure_and_deadline_columns_are_not_the_indicator(tmp_path: Path) -> None:
@@ -223,8 +224,10 @@ def test_a_table_without_unit_column_or_points_says_so(tmp_path: Path) -> None:
         ("乡村振兴", "完成示范村建设5个"),
         ("人居环境", "农村卫生厕所普及率达到85%"),
     ])  # fmt: skip
-    assert any("未识别出责任单位列" in w for w in framework.warnings)
-    assert any("本表没有分值" in w for w in framework.warnings)
+    assert [(w.code, w.message) for w in framework.warnings] == [
+        ("no_unit_column", "2023年度重点工作考核指标：未识别出责任单位列，本表指标没有牵头单位"),
+        ("no_points", "2023年度重点工作考核指标：本表没有分值"),
+    ]
 
 
 def test_people_in_a_unit_column_are_not_units(tmp_path: Path) -> None:

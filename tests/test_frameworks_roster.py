@@ -29,7 +29,8 @@ def test_seed_000_roster_and_owners_outside_it() -> None:
     assert len(roster) == 89
     division = extract_frameworks(document, roster=roster)[0]
     # The 2022 division of labour names 县乡村振兴局 while the roster still lists 县扶贫局 (DOMAIN §4.3).
-    (warning,) = [w for w in division.warnings if "roster" in w]
+    (warning,) = [w.message for w in division.warnings if w.code == "outside_roster"]
+    assert warning.startswith("镇办2022年度目标责任考核指标设置分工表：不在本年度考核对象名单中的单位：")
     assert "县乡村振兴局" in warning and "县农业农村局" not in warning
 
 
@@ -42,8 +43,8 @@ def test_declared_count_mismatch_is_reported(tmp_path: Path) -> None:
     roster = find_roster(parse(notice))
     assert [e.unit for e in roster] == ["甲镇", "乙镇", "县财政局", "县林业局"]
     assert roster_count_warnings(roster) == [
-        "考核对象名单 / 镇办: declared 3, listed 2",
-        "考核对象名单 / 政府系统: declared 1, listed 2",
+        "考核对象名单 / 镇办：写明 3 个，列出 2 个",
+        "考核对象名单 / 政府系统：写明 1 个，列出 2 个",
     ]
 
 

@@ -59,7 +59,7 @@ def test_over_a_limit_is_refused_in_bounded_memory_naming_the_limit(tmp_path: Pa
     path = make(tmp_path, 1)
     measured = parse_in_child(path)
     outcome = str(measured["outcome"])
-    assert outcome.startswith(f"LimitExceeded: {path}: 超出限制："), outcome
+    assert outcome.startswith(f"LimitExceeded: {path}：超出限制："), outcome
     assert variable in outcome and "\n" not in outcome
     assert float(measured["peak_mb"]) < PEAK_RSS_GOAL_MB  # measured 40–120 MB
 
@@ -89,7 +89,7 @@ def test_every_limit_applies_and_names_its_variable(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv(variable, value)
     with pytest.raises(LimitExceeded) as caught:
         parse(path)
-    assert str(caught.value).startswith(f"{path}: 超出限制：") and variable in str(caught.value)
+    assert str(caught.value).startswith(f"{path}：超出限制：") and variable in str(caught.value)
     assert caught.value.limit == variable.removeprefix("KAOHE_").lower()
 
 
@@ -180,7 +180,7 @@ def test_random_bytes_give_a_typed_one_line_error(tmp_path: Path, suffix: str) -
         path.write_bytes(random.Random(seed).randbytes(random.Random(seed).randint(1, 20_000)))
         with pytest.raises(IngestError) as caught:
             parse(path)
-        assert str(caught.value).startswith(f"{path}: ") and "\n" not in str(caught.value)
+        assert str(caught.value).startswith(f"{path}：") and "\n" not in str(caught.value)
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".pdf", ".txt", ".html"])
@@ -192,7 +192,7 @@ def test_truncated_files_parse_or_give_a_typed_error(tmp_path: Path, suffix: str
         try:
             document = parse(path)
         except IngestError as e:
-            assert str(e).startswith(f"{path}: ") and "\n" not in str(e)
+            assert str(e).startswith(f"{path}：") and "\n" not in str(e)
         else:
             assert suffix in (".txt", ".html", ".pdf") and document.blocks  # text that is cut is still text
 
@@ -232,7 +232,7 @@ def test_the_worker_turns_memory_time_and_death_into_failures(monkeypatch: pytes
     for job, words in expected.items():
         with Worker(job) as worker, pytest.raises(LimitExceeded, match=words) as caught:
             worker.run(Path("/x/通知.docx"))
-        assert str(caught.value).startswith("/x/通知.docx: ") and "KAOHE_WORKER_" in str(caught.value)
+        assert str(caught.value).startswith("/x/通知.docx：") and "KAOHE_WORKER_" in str(caught.value)
     with Worker(_bug) as worker, pytest.raises(WorkerBug, match="ZeroDivisionError") as bug:
         worker.run(Path("/x/通知.docx"))
     assert "1 / 0" in bug.value.trace

@@ -304,14 +304,17 @@ def truncated_docx(valid_docx: Path, tmp_path: Path) -> Path:
 
 
 def test_truncated_docx_raises_parse_error_naming_the_file(truncated_docx: Path) -> None:
-    with pytest.raises(ParseError, match=r"truncated or corrupt \.docx") as caught:
+    with pytest.raises(ParseError, match=r"不是有效的 \.docx 文件") as caught:
         parse(truncated_docx)
-    assert str(caught.value).endswith("半截.docx: truncated or corrupt .docx (the ZIP container cannot be read)")
+    assert str(caught.value).endswith(
+        "半截.docx：不是有效的 .docx 文件（ZIP 容器无法读取），文件可能已损坏或未下载完整；"
+        "请重新下载，或用 Word/WPS 打开后另存为 .docx"
+    )
 
 
 def test_truncated_docx_through_parsers_parse(truncated_docx: Path) -> None:
     """Detection rejects the broken ZIP before the backend runs."""
-    with pytest.raises(ParseError, match=r"truncated or corrupt \.docx") as caught:
+    with pytest.raises(ParseError, match=r"不是有效的 \.docx 文件（ZIP 容器无法读取）") as caught:
         parsers.parse(truncated_docx)
     assert "半截.docx" in str(caught.value)
 
@@ -322,9 +325,9 @@ def test_corrupt_document_xml_raises_parse_error(valid_docx: Path, tmp_path: Pat
         for item in src.infolist():
             data = src.read(item)
             dst.writestr(item, data[: len(data) // 2] if item.filename == "word/document.xml" else data)
-    with pytest.raises(ParseError, match=r"truncated or corrupt \.docx") as caught:
+    with pytest.raises(ParseError, match=r"不是有效的 \.docx 文件") as caught:
         parse(corrupt)
-    assert "corrupt.docx: truncated or corrupt .docx (broken XML:" in str(caught.value)
+    assert "corrupt.docx：不是有效的 .docx 文件（XML 有语法错误：" in str(caught.value)
 
 
 # --- size -------------------------------------------------------------------------------------

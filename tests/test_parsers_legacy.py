@@ -121,10 +121,10 @@ def test_missing_libreoffice_raises_converter_missing(tmp_path: Path, monkeypatc
     path.write_bytes(ole2(["WordDocument"]))
     with pytest.raises(ConverterMissing) as caught:
         parse(path)
-    assert caught.value.problem == "reading .doc/.wps needs LibreOffice"
+    assert caught.value.problem == "读取 .doc/.wps 需要 LibreOffice，但没有找到"
     assert caught.value.hint is not None
     assert "apt-get install libreoffice-writer-nogui" in caught.value.hint
-    assert "soffice on PATH" in caught.value.hint
+    assert "把 soffice 加入 PATH" in caught.value.hint
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_invalid_ole2_is_rejected_before_libreoffice(
 def test_garbage_that_libreoffice_cannot_load_raises_parse_error(tmp_path: Path) -> None:
     path = tmp_path / "garbage.doc"
     path.write_bytes(ole2(["WordDocument"], tail=bytes(range(256)) * 16))
-    with pytest.raises(ParseError, match=r"LibreOffice could not convert it: .*could not be loaded"):
+    with pytest.raises(ParseError, match=r"LibreOffice 无法转换此文件：.*could not be loaded"):
         parse(path)
 
 
@@ -157,7 +157,7 @@ def test_encrypted_docx_is_reported_before_libreoffice(tmp_path: Path, monkeypat
     path.write_bytes(ole2(["\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"]))
     with pytest.raises(ParseError) as caught:
         parse(path)
-    assert (caught.value.problem, caught.value.hint) == ("password-protected Word document", "save an unprotected copy")
+    assert (caught.value.problem, caught.value.hint) == ("Word 文档设有打开密码", "请用密码打开后另存一份未加密的副本")
 
 
 @pytest.mark.slow
@@ -174,7 +174,7 @@ def test_password_protected_doc_is_reported_before_libreoffice(
     path = tmp_path / "protected.doc"
     path.write_bytes(bytes(data))
     monkeypatch.setattr(subprocess, "Popen", _never_called)
-    with pytest.raises(ParseError, match="password-protected Word document"):
+    with pytest.raises(ParseError, match="Word 文档设有打开密码"):
         parse(path)
 
 
@@ -191,7 +191,7 @@ def test_timeout_kills_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(legacy_parser, "CONVERSION_TIMEOUT", 0.5)
     path = tmp_path / "slow.doc"
     path.write_bytes(ole2(["WordDocument"]))
-    with pytest.raises(ParseError, match=r"did not finish within 0\.5 s"):
+    with pytest.raises(ParseError, match=r"LibreOffice 转换超过 0\.5 秒仍未完成"):
         parse(path)
 
 
@@ -204,12 +204,12 @@ def test_no_output_reports_libreoffice_stderr(tmp_path: Path, monkeypatch: pytes
     path.write_bytes(ole2(["WordDocument"]))
     with pytest.raises(ParseError) as caught:
         parse(path)
-    assert caught.value.problem == "LibreOffice could not convert it: Error: source file could not be loaded"
+    assert caught.value.problem == "LibreOffice 无法转换此文件：Error: source file could not be loaded"
 
 
 # fmt: off
 STDERRS = (
-    ("Warning: failed to launch javaldx - java may not function correctly\n", "no output file and no error message"),
+    ("Warning: failed to launch javaldx - java may not function correctly\n", "没有输出文件，也没有错误信息"),
     ("Error: source file could not be loaded\n\n", "Error: source file could not be loaded"),
     ("a\nb\n", "a; b"),
 )

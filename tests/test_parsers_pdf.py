@@ -307,9 +307,12 @@ UNMAPPED_FONT = (
 
 def test_encrypted_pdf_needs_a_password() -> None:
     path = DATA / "encrypted.pdf"
-    with pytest.raises(ParseError, match="encrypted PDF: a password is needed") as error:
+    with pytest.raises(ParseError, match="PDF 已加密，需要密码才能打开") as error:
         parse(path)
-    assert error.value.path == str(path) and error.value.hint == "save an unprotected copy"
+    assert (
+        error.value.path == str(path)
+        and error.value.hint == "请用密码打开后另存一份未加密的副本，或向发文单位索取未加密的文件"
+    )
 
 
 @pytest.mark.parametrize("cut", [0.5, 0.1])
@@ -317,14 +320,14 @@ def test_truncated_pdf(tmp_path: Path, cut: float) -> None:
     data = _text_pdf(b"BT /F1 24 Tf 72 700 Td (Hello kaohe) Tj ET", HELVETICA)
     path = tmp_path / "cut.pdf"
     path.write_bytes(data[: int(len(data) * cut)])
-    with pytest.raises(ParseError, match=r"cut\.pdf: corrupt or truncated PDF"):
+    with pytest.raises(ParseError, match=r"cut\.pdf：不是有效的 PDF 文件（.*），文件可能已损坏或未下载完整；"):
         parse(path)
 
 
 def test_pdf_header_then_garbage(tmp_path: Path) -> None:
     path = tmp_path / "garbage.pdf"
     path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20)
-    with pytest.raises(ParseError, match=r"garbage\.pdf: corrupt or truncated PDF"):
+    with pytest.raises(ParseError, match=r"garbage\.pdf：不是有效的 PDF 文件"):
         parse(path)
 
 
@@ -338,7 +341,7 @@ def test_image_only_page_warns_and_other_pages_are_kept(tmp_path: Path) -> None:
     document = parse(path)
     assert [(p.text, p.page) for p in document.paragraphs] == [("Hello kaohe", 1)]
     assert [(w.code, w.page) for w in document.warnings] == [("no_text_layer", 2)]
-    assert document.warnings[0].message == "page 2 has no text layer: scanned? OCR is not available"
+    assert document.warnings[0].message == "第 2 页没有文字层（可能是扫描件）：kaohe 不做文字识别（OCR），此页未读取"
 
 
 def test_cid_garbage_page_is_not_stored(tmp_path: Path) -> None:

@@ -107,9 +107,12 @@ def test_seed_002_township_tables(seed_002: Document) -> None:
     first = grid(townships[0])
     assert first[1] == ["乡村振兴\n20分", "农业农村工作\n5分", first[1][2]]
     assert first[7][0] == "安全\n稳定\n30分"
-    short = [w for w in seed_002.warnings if w.code == "short_row" and "placed in columns 1, 3" in w.message]
+    short = [w for w in seed_002.warnings if w.code == "short_row" and "放在第 1、3 列" in w.message]
     assert len(short) == 40
-    assert "line 590" in short[1].message and "自然资源和规划工作5分" in short[1].message
+    assert (
+        short[1].message
+        == "表4行20（文件第 590 行，“自然资源和规划工作5分”）：表头 3 列，此行只有 2 格，放在第 1、3 列，缺的格留空"
+    )
 
 
 def test_seed_002_department_tables_each_sum_to_100(seed_002: Document) -> None:
@@ -150,7 +153,7 @@ def test_seed_002_resident_units_common_table(seed_002: Document) -> None:
     ]
     assert [row[2] for row in grid(table)[1:]] == ["20", "", "", "", "", ""]
     assert grid(table)[3][1].startswith("强化党委（党组）中心组学习")  # type: ignore[union-attr]
-    left = [w for w in seed_002.warnings if w.code == "short_row" and "left-aligned" in w.message]
+    left = [w for w in seed_002.warnings if w.code == "short_row" and "靠左排列" in w.message]
     assert len(left) == 5
 
 
@@ -328,8 +331,10 @@ def test_cell_per_line_short_row_without_evidence_is_left_aligned_with_a_warning
     # The long row widens the table; the other rows get empty cells up to its width.
     assert grid(document.tables[0]) == [["甲", "乙", "丙", ""], ["一", "二", "", ""], ["三", "四", "五", "六"]]
     assert [w.code for w in document.warnings] == ["short_row", "long_row"]
-    assert "row 1" in document.warnings[0].message and "“一”" in document.warnings[0].message
-    assert "left-aligned" in document.warnings[0].message
+    assert [w.message for w in document.warnings] == [
+        "表1行1（文件第 5 行，“一”）：表头 3 列，此行只有 2 格，靠左排列，缺的格留空",
+        "表1行2（文件第 8 行，“三”）：表头 3 列，此行有 4 格，多出的格保留（其他行在末尾补空单元格）",
+    ]
 
 
 def test_short_row_goes_to_the_columns_of_its_kind(tmp_path: Path) -> None:

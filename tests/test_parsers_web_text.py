@@ -75,7 +75,7 @@ def test_wzdkw_2012_rowspans_are_placed_by_kind() -> None:
     assert_plain_grid(table)
     short = [w.message for w in document.warnings if w.code == "short_row"]
     assert len(short) == 14  # every row but (三)1, the only complete one
-    assert "row 2 (line 18, “2.”): 1 of 6 cells, placed in columns 2 by their kinds" in short[2]
+    assert "表1行2（文件第 18 行，“2.”）：表头 6 列，此行只有 1 格，按内容类型放在第 2 列，缺的格留空" in short[2]
 
 
 def test_fymate_vertical_text_and_rows_ended_by_a_bar_line() -> None:
@@ -172,7 +172,10 @@ def test_wzdkw_colspan_header_is_refused_and_kept_as_paragraphs() -> None:
     document = real("wzdkw_2013_11_colspan")
     assert document.tables == []
     assert codes(document) == ["table_unread"]
-    assert "fragments without evidence" in document.warnings[0].message
+    assert (
+        "像是从网页复制的表格，但未能可靠地读出（13 行中有 5 行是没有依据的残行），按段落保留"
+        in document.warnings[0].message
+    )
     assert texts(document)[-3:] == ["创新驱动", "60", "考核科技创新、招才引智、金融改革、审批制度改革等4项工作。"]
 
 
@@ -258,7 +261,7 @@ def test_pipe_rows_missing_their_leading_cells(tmp_path: Path) -> None:
     content = "| 类别 | 序号 | 考核内容 | 分值 |\n| 经济发展 | 1 | GDP | 10 |\n| 2 | 财政收入 | 5 |\n"
     document = write(tmp_path, content)
     assert grid(document.tables[0])[2] == ["", "2", "财政收入", "5"]
-    assert "placed in columns 2, 3, 4 by their kinds" in document.warnings[0].message
+    assert "按内容类型放在第 2、3、4 列" in document.warnings[0].message
 
 
 # --- header and rows of different widths (snippets of tests/data/real development folders) ----
@@ -376,7 +379,7 @@ def test_a_header_cell_split_over_two_lines_is_joined_by_the_rows_width(tmp_path
     assert [row[3] for row in rows[2:]] == ["骨灰流向跟踪管理工作(10分)", "公墓建设工作(20分)"]
     assert all(row[:3] == ["", "", ""] for row in rows[2:])
     assert texts(document) == ["三、A类条线工作考核细则"]
-    assert "3 of 6 cells, placed in columns 4, 5, 6 by their kinds" in document.warnings[0].message
+    assert "表头 6 列，此行只有 3 格，按内容类型放在第 4、5、6 列" in document.warnings[0].message
 
 
 def test_split_header_cells_that_are_no_header_cell_alone(tmp_path: Path) -> None:
@@ -546,14 +549,16 @@ def test_tab_rows_with_wrapped_cells(tmp_path: Path) -> None:
         ["4", "营商环境", "5", "县发改局"],
     ]
     assert codes(document) == ["wrapped_cell"]
-    assert "row 3 (line 6, “3”)" in document.warnings[0].message
+    assert document.warnings[0].message == (
+        "表1行3（文件第 6 行，“3”）：一行不含 TAB 的文字接在了此行最后一个有内容的格后，而不是最后一格"
+    )
 
 
 def test_tab_rows_copied_from_a_page_with_merged_cells(tmp_path: Path) -> None:
     content = "类别\t序号\t考核内容\t分值\n经济发展\t1\tGDP\t10\n2\t财政收入\t8\n社会事业\t3\t教育\t5\n"
     document = write(tmp_path, content)
     assert grid(document.tables[0])[2] == ["", "2", "财政收入", "8"]
-    assert "3 of 4 cells, right-aligned" in document.warnings[0].message
+    assert "表头 4 列，此行只有 3 格，靠右排列" in document.warnings[0].message
 
 
 @pytest.mark.parametrize("after", ["正文一段\n", "正文一段\n\n甲\t乙\n一\t二\n"])
@@ -624,4 +629,4 @@ def test_a_reading_wider_than_any_assessment_table_is_refused(tmp_path: Path) ->
     document = write(tmp_path, content)
     assert document.tables == []
     assert codes(document) == ["table_unread"]
-    assert "a row of 30 cells" in document.warnings[0].message
+    assert "一行就有 30 格，说明没能分出各行" in document.warnings[0].message

@@ -199,7 +199,7 @@ def test_a_corrupt_file_is_quarantined_with_a_note(watch: Callable[..., tuple[Pa
     assert (folder / "failed" / "坏文件.docx").read_bytes() == b"PK\x03\x04 truncated zip"
     note = (folder / "failed" / "坏文件.docx.error.txt").read_text(encoding="utf-8")
     assert "文件：坏文件.docx" in note and "代码：ingest_failed" in note and "再放回上面的收件夹" in note
-    assert "原因：" in note and "truncated or corrupt .docx" in note
+    assert "原因：" in note and "不是有效的 .docx 文件（ZIP 容器无法读取）" in note
     assert query(db, "select count(*) from documents") == [(0,)]
     assert outcomes(db) == {"坏文件.docx": ["failed"]}
     assert query(db, "select outcome from watch_events") == [("started",), ("failed",)]

@@ -85,9 +85,13 @@ def test_search_then_department_in_a_browser(base_url: str, browser: Any, tmp_pa
     page.wait_for_url("**/dept/**")
     assert page.locator("h1").inner_text() == "县林业局"
     totals = page.locator("table.totals-table").inner_text()
-    assert "佳县\t2020\t12 项\t103 分" in totals  # its own table (100) and the city tasks it leads (3)
+    # its own table (100) and the city tasks it leads (3) on lines of their own, never added up
+    own = "承担 10 项，计 100 分（满分 100 分）"
+    assert f"佳县\t2020\t县林业局\t本单位考核表\t县直部门目标责任考核指标\t{own}" in totals
+    assert "佳县\t2020\t县林业局\t任务分解\t2020年度市考核县指标任务分解\t牵头 2 项，计 3 分" in totals
+    assert "103" not in totals
     own_table = page.locator("section.group", has_text="县直部门目标责任考核指标").first
-    assert "合计 100 分" in own_table.locator(".totals").inner_text()
+    assert "计 100 分" in own_table.locator(".totals").inner_text()
     assert_not_blank(screenshot(page, "dept", tmp_path))
     page.close()
 
@@ -97,7 +101,7 @@ def test_framework_and_diff_pages_render(base_url: str, browser: Any, tmp_path: 
     page.goto(base_url + "/frameworks?region=佳县&kind=breakdown")
     page.get_by_role("link", name="2020年度市考核县指标任务分解").first.click()
     page.wait_for_url("**/framework/*")
-    assert "生态文明: declared 20 points, items sum to 19" in page.locator(".warnings").inner_text()
+    assert "生态文明：写明 20 分，各项合计 19 分" in page.locator(".warnings").inner_text()
     assert_not_blank(screenshot(page, "framework", tmp_path))
     page.get_by_role("button", name="查看对比").click()
     page.wait_for_url("**/diff?*")
