@@ -47,22 +47,39 @@ class Citation:
 class MergedAnswer:
     answer: IndicatorAnswer
     citations: list[Citation]
-    framework_ids: list[int]  # every copy's framework
+    framework_ids: list[int]  # the framework of every answer merged (not of the copies an answer carries)
 
 
 def same_notice_key(a: IndicatorAnswer) -> tuple[Any, ...]:
-    """Answers equal but for their file: the same notice received in several formats."""
+    """Answers equal but for their file: the same notice received in several formats. The indicator's own name
+    and category path count (``见专项责任书。`` under 安全生产 and under 信访工作 are two answers); the store keys
+    its search index by the same fields (``store.search_index.COPY_FIELDS``)."""
     f = a.framework
-    return (a.indicator, a.points, a.kind, a.lead, tuple(a.cooperating), a.category, f.title, f.region, f.year,
-            f.assessee, a.relation)  # fmt: skip
+    return (a.indicator, a.name, a.points, a.kind, a.lead, tuple(a.cooperating), a.category, tuple(a.category_path),
+            f.title, f.region, f.year, f.assessee, a.relation)  # fmt: skip
+
+
+def fold_copies(answers: Sequence[IndicatorAnswer]) -> list[IndicatorAnswer]:
+    """One answer per indicator of a notice, in the order answers first appear: the first one, with the other
+    copies' sources in ``copies`` (``kaohe owner --json``)."""
+    firsts: dict[tuple[Any, ...], IndicatorAnswer] = {}
+    copies: dict[tuple[Any, ...], list[SourceRef]] = {}
+    for a in answers:
+        key = same_notice_key(a)
+        if key in firsts:
+            copies[key] += [a.source, *a.copies]
+        else:
+            firsts[key], copies[key] = a, list(a.copies)
+    return [a.model_copy(update={"copies": copies[key]}) for key, a in firsts.items()]
 
 
 def merge_copies(answers: Sequence[IndicatorAnswer]) -> list[MergedAnswer]:
-    """One answer per indicator of a notice, citing every copy, in the order answers first appear."""
+    """One answer per indicator of a notice, citing every copy (an answer's own ``copies`` included), in the
+    order answers first appear."""
     merged: dict[tuple[Any, ...], tuple[IndicatorAnswer, list[SourceRef], list[int]]] = {}
     for a in answers:
         _, sources, ids = merged.setdefault(same_notice_key(a), (a, [], []))
-        sources.append(a.source)
+        sources += [a.source, *a.copies]
         ids.append(a.framework.id)
     return [MergedAnswer(a, cite(sources), ids) for a, sources, ids in merged.values()]
 

@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from frameworks.mentions import Mention
 from frameworks.model import Framework, Indicator
 from parsers.document import Document
-from store import errors
+from store import errors, search_index
 from store.errors import LockWait, NotAStore, StoreLocked, is_busy, lock_holders, store_error
 from store.results import RosterRow, SaveResult
 from store.schema import migrations
@@ -70,8 +70,8 @@ def _framework_rows(
         ]
         rows["responsibilities"] += _responsibilities(indicator_id, framework, ind)
     rows["warnings"] += [
-        {"document_id": document_id, "framework_id": framework_id, "code": "consistency", "message": m}
-        for m in framework.warnings
+        {"document_id": document_id, "framework_id": framework_id, "code": w.code, "message": w.message}
+        for w in framework.warnings
     ]
 
 
@@ -283,6 +283,7 @@ class Store:
         ]  # fmt: skip
         for table in _INSERT_ORDER:
             self._insert_rows(table, rows[table])
+        search_index.add_document(self.db, document_id)
         self._record_units(frameworks)
         self._insert_rule_values(document_id, region, rule_values)
         return document_id
@@ -290,6 +291,7 @@ class Store:
     def _delete_path(self, path: str) -> None:
         ids = [r["id"] for r in self.db.query("select id from documents where path = ?", [path])]
         for document_id in ids:
+            search_index.remove_document(self.db, document_id)
             indicator_ids = "select id from indicators where document_id = ?"
             for table in _CHILD_TABLES:
                 self.db.execute(f"delete from {table} where indicator_id in ({indicator_ids})", [document_id])

@@ -7,13 +7,26 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from store.results import FrameworkRef, FrameworkSummary, IndicatorAnswer, MentionRow, SourceRef, WarningRow
+from normalize.fold import fold
+from store import search_index
+from store.copies import fold_copies
+from store.results import (
+    AnswerPage,
+    FrameworkRef,
+    FrameworkSummary,
+    IndicatorAnswer,
+    MentionRow,
+    SourceRef,
+    WarningRow,
+)
+from store.search_index import ID_MASK
 
 _SELECT = """
 select i.*, f.title as f_title, f.region as f_region, f.year as f_year, f.assessee as f_assessee
 from indicators i join frameworks f on f.id = i.framework_id
 """
 _FUZZY_MIN_OVERLAP = 0.5
+_CHUNK = 500  # answers per look-up of their copies
 
 
 def _answer(row: dict[str, Any], **extra: Any) -> IndicatorAnswer:
@@ -75,57 +88,133 @@ def _targets(db: Database, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 def _trigrams(text: str) -> list[str]:
-    squeezed = "".join(text.split())
-    return sorted({squeezed[i : i + 3] for i in range(len(squeezed) - 2)})
-
-
-def _quote(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
+    return sorted({text[i : i + 3] for i in range(len(text) - 2)})
 
 
 def owner(
-    db: Database, query: str, year: int | None = None, region: str | None = None, limit: int = 50
+    db: Database,
+    query: str,
+    year: int | None = None,
+    region: str | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
 ) -> list[IndicatorAnswer]:
-    """Indicators whose name, text or category contain ``query``; a fuzzy fallback when none do."""
-    where, params = _filters(year, region)
-    needle = "".join(query.split())
-    order = " order by f.year desc, f.id, i.seq limit ?"
-    if len(needle) >= 3:
-        sql = f"{_SELECT} where i.id in (select rowid from indicators_fts where indicators_fts match ?){where}{order}"
-        rows = list(db.query(sql, [_quote(needle), *params, limit]))
-    else:
-        rows = list(db.query(f"{_SELECT} where i.search_text like ?{where}{order}", [f"%{needle}%", *params, limit]))
+    """The answers of :func:`owners` (one per indicator of a notice, its other files in ``copies``)."""
+    return owners(db, query, year=year, region=region, limit=limit, offset=offset).answers
+
+
+def owners(
+    db: Database,
+    query: str,
+    year: int | None = None,
+    region: str | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> AnswerPage:
+    """Indicators whose name, text or category contain ``query``, a fuzzy fallback when none do.
+
+    Both sides are folded (``normalize.fold``: traditional characters, full-width forms, spaces and case do not
+    matter). One answer per indicator of a notice — the first copy stored, its other files in ``copies`` —
+    newest year first; ``limit`` (None: all) and ``offset`` count answers, ``total`` says how many there are.
+    """
+    needle = fold(query)
+    if not needle:
+        return AnswerPage(answers=[], total=0, offset=offset)
+    if not db["search_bigrams"].exists():
+        return _unindexed(db, needle, year, region, limit, offset)
+    ids, total = _index_hits(db, needle, year, region, limit, offset)
     match = "substring"
-    if not rows and len(needle) >= 4:
-        rows, match = _fuzzy(db, needle, where, params, limit), "fuzzy"
-    targets = _targets(db, [r["id"] for r in rows])
-    return [_answer(r, targets=targets.get(r["id"], []), match=match) for r in rows]
+    if not total and len(needle) >= 4:
+        (ids, total), match = _fuzzy(db, needle, year, region, limit, offset), "fuzzy"
+    answers = _with_copies(db, ids, match)
+    return AnswerPage(answers=answers, total=total, offset=offset, match=match if total else None)
 
 
-def _fuzzy(db: Database, needle: str, where: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
-    """Rows sharing most of the query's character trigrams: tolerates small wording differences."""
+def _index_hits(
+    db: Database, needle: str, year: int | None, region: str | None, limit: int | None, offset: int
+) -> tuple[list[int], int]:
+    """A page of answers containing ``needle`` (their first copies' ids, in order) and how many there are.
+
+    Three characters or more: the trigram index; fewer: the bigram index (store.search_index). Both are
+    sorted by year and id, so the page and a year's range are read from the index alone."""
+    if len(needle) >= 3:
+        table, match = "search_trigrams", search_index.trigram_query(needle)
+    else:
+        table, match = "search_bigrams", search_index.bigram_query(needle)
+    joins, clauses, params = "", [f"{table} match ?"], [match]
+    if year is not None:
+        clauses.append(f"{table}.rowid between ? and ?")
+        params += search_index.year_rowids(year)
+    if region:
+        joins = f" join indicators i on i.id = {table}.rowid & {ID_MASK} join frameworks f on f.id = i.framework_id"
+        where, region_params = _filters(None, region)
+        clauses.append(where.removeprefix(" and "))
+        params += region_params
+    body = f"from {table}{joins} where {' and '.join(clauses)}"
+    sql = f"select {table}.rowid {body} order by {table}.rowid limit ? offset ?"
+    page = [rowid & ID_MASK for (rowid,) in db.execute(sql, [*params, -1 if limit is None else limit, offset])]
+    if (page or not offset) and (limit is None or len(page) < limit):
+        return page, offset + len(page)
+    return page, db.execute(f"select count(*) {body}", params).fetchone()[0]
+
+
+def _fuzzy(
+    db: Database, needle: str, year: int | None, region: str | None, limit: int | None, offset: int
+) -> tuple[list[int], int]:
+    """Answers sharing most of the query's character trigrams (tolerates small wording differences), best first."""
     grams = _trigrams(needle)
-    match = " OR ".join(_quote(g) for g in grams)
+    where, params = _filters(year, region)
     sql = (
-        f"{_SELECT} join (select rowid as hit, rank from indicators_fts where indicators_fts match ? "
-        f"order by rank limit 500) h on h.hit = i.id where 1{where} order by h.rank"
+        "select i.id, i.search_folded from (select rowid, rank from search_trigrams where search_trigrams match ? "
+        f"order by rank limit 500) h join indicators i on i.id = h.rowid & {ID_MASK} "
+        f"join frameworks f on f.id = i.framework_id where 1{where} order by h.rank"
     )
     scored = []
-    for row in db.query(sql, [match, *params]):
-        text = "".join(row["search_text"].split())
+    for row in db.query(sql, [" OR ".join(search_index.trigram_query(g) for g in grams), *params]):
+        text = row["search_folded"].replace("\n", "")
         overlap = sum(1 for g in grams if g in text) / len(grams)
         if overlap >= _FUZZY_MIN_OVERLAP:
-            scored.append((overlap, row))
+            scored.append((overlap, row["id"]))
     scored.sort(key=lambda pair: -pair[0])
-    return [row for _, row in scored[:limit]]
+    end = None if limit is None else offset + limit
+    return [i for _, i in scored[offset:end]], len(scored)
+
+
+def _unindexed(
+    db: Database, needle: str, year: int | None, region: str | None, limit: int | None, offset: int
+) -> AnswerPage:
+    """A read-only store older than migration m007 (``kaohe serve`` before any other command upgraded it): every
+    row read and the copies merged here; the stored text is not folded, no fuzzy fallback."""
+    where, params = _filters(year, region)
+    sql = f"{_SELECT} where instr(i.search_text, ?){where} order by f.year desc, i.id"
+    found = fold_copies([_answer(r, match="substring") for r in db.query(sql, [needle, *params])])
+    page = found[offset : None if limit is None else offset + limit]
+    targets = _targets(db, [a.id for a in page])
+    page = [a.model_copy(update={"targets": targets.get(a.id, [])}) for a in page]
+    return AnswerPage(answers=page, total=len(found), offset=offset, match="substring" if found else None)
+
+
+def _with_copies(db: Database, ids: list[int], match: str) -> list[IndicatorAnswer]:
+    """The answers whose first copies are ``ids``, in that order, each with its other copies' sources."""
+    found: dict[int, IndicatorAnswer] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = f"{_SELECT} where i.copy_key in (select copy_key from indicators where id in ({marks})) order by i.id"
+        rows = list(db.query(sql, chunk))
+        targets = _targets(db, chunk)
+        answers = [_answer(r, targets=targets.get(r["id"], []), match=match) for r in rows]
+        found.update((a.id, a) for a in fold_copies(answers))
+    return [found[i] for i in ids if i in found]
 
 
 def department(db: Database, units: list[tuple[str | None, str]], year: int | None = None) -> list[IndicatorAnswer]:
-    """Everything the named units lead, cooperate on or are assessed on; ``units`` are (region, canonical) pairs."""
+    """Everything the named units lead, cooperate on or are assessed on; ``units`` are (region, canonical) pairs
+    (region None: documents whose region is unknown), as :func:`store.unit_queries.find_unit` gives them."""
     if not units:
         return []
-    unit_clause = " or ".join("(r.unit = ? and (? is null or r.region = ?))" for _ in units)
-    params: list[Any] = [p for region, name in units for p in (name, region, region)]
+    unit_clause = " or ".join("(r.unit = ? and coalesce(r.region, '') = ?)" for _ in units)
+    params: list[Any] = [p for region, name in units for p in (name, region or "")]
     year_clause = ""
     if year is not None:
         year_clause, params = " and f.year = ?", [*params, year]
@@ -194,17 +283,24 @@ def counts(db: Database) -> dict[str, int]:
     return {t: db[t].count for t in ("documents", "frameworks", "indicators", "warnings")}
 
 
-def mentions(db: Database, units: list[tuple[str | None, str]]) -> list[MentionRow]:
-    """Paragraphs that name the units in prose; ``units`` are (region, canonical) pairs."""
+def mentions(db: Database, units: list[tuple[str | None, str]], year: int | None = None) -> list[MentionRow]:
+    """Paragraphs that name the units in prose, every stored copy (``store.dept_view`` folds the copies of a
+    notice); ``units`` are (region, canonical) pairs. ``year``: the document's assessment year, or the year
+    of its date when it has none (a standing 办法)."""
     if not units:
         return []
-    clause = " or ".join("(m.unit = ? and (? is null or m.region = ?))" for _ in units)
-    params: list[Any] = [p for region, name in units for p in (name, region, region)]
+    clause = " or ".join("(m.unit = ? and coalesce(m.region, '') = ?)" for _ in units)
+    params: list[Any] = [p for region, name in units for p in (name, region or "")]
+    doc_year = "coalesce(d.assessment_year, cast(substr(d.date, 1, 4) as integer))"
+    year_clause = ""
+    if year is not None:
+        year_clause, params = f" and {doc_year} = ?", [*params, year]
     sql = (
-        "select m.*, d.path, d.title from mentions m join documents d on d.id = m.document_id "
-        f"where {clause} order by d.path, m.block"
+        f"select m.*, d.path, d.title, d.doc_number, d.date, {doc_year} as doc_year from mentions m "
+        f"join documents d on d.id = m.document_id where ({clause}){year_clause} order by d.path, m.block"
     )
     return [
-        MentionRow(document=r["path"], title=r["title"], block=r["block"], unit=r["unit"], context=r["context"])
+        MentionRow(document=r["path"], title=r["title"], block=r["block"], unit=r["unit"], context=r["context"],
+                   region=r["region"], year=r["doc_year"], doc_number=r["doc_number"], date=r["date"])
         for r in db.query(sql, params)
-    ]
+    ]  # fmt: skip

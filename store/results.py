@@ -45,6 +45,17 @@ class IndicatorAnswer(BaseModel):
     source: SourceRef
     relation: str | None = None  # in a department view: lead, cooperating, assessor or assessee
     match: str | None = None  # substring or fuzzy
+    # The same indicator in the notice's other stored files (owner/search: one answer per indicator of a notice).
+    copies: list[SourceRef] = Field(default_factory=list)
+
+
+class AnswerPage(BaseModel):
+    """One page of ``kaohe owner`` answers, and how many there are in all (copies of a notice count once)."""
+
+    answers: list[IndicatorAnswer]
+    total: int
+    offset: int = 0
+    match: str | None = None  # substring or fuzzy; None when nothing matched
 
 
 class FrameworkSummary(BaseModel):
@@ -76,6 +87,10 @@ class MentionRow(BaseModel):
     block: int
     unit: str
     context: str
+    region: str | None = None
+    year: int | None = None  # the notice's assessment year (else its date's)
+    doc_number: str | None = None
+    date: str | None = None
 
 
 class RosterRow(BaseModel):

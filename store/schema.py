@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from store import search_index
+
 migrations = Migrations("kaohe")
 
 
@@ -202,3 +204,16 @@ def m006_column_reading(db: Database) -> None:
     db["frameworks"].add_column("weight_totals", str)  # JSON: {header: declared total}
     for column in ("criteria", "sub_scores", "weights", "target_text", "deadline", "assessors"):
         db["indicators"].add_column(column, str)
+
+
+@migrations()
+def m007_search_answers(db: Database) -> None:
+    """Issue 14: search folded text (traditional, full-width, spaces), one index entry per answer (copies of a
+    notice share one), and two-character queries answered by an index (store.search_index)."""
+    db["indicators"].disable_fts()  # the trigram index over search_text: replaced by search_trigrams
+    db["indicators"].add_column("search_folded", str)
+    db["indicators"].add_column("copy_key", int)
+    db["indicators"].add_column("search_rowid", int)  # set on the first copy of each answer: its index entry
+    db["indicators"].create_index(["copy_key"])
+    search_index.create_tables(db)
+    search_index.rebuild(db)  # with the code that keeps the indexes in step

@@ -78,8 +78,8 @@ USAGE = (
     ("owner", "owner 营造林 --year " + BIG, year("--year", BIG)),
     ("owner", "owner 营造林 --year 1948", year("--year", 1948)),
     ("owner", "owner 营造林 --year 二〇二〇", year("--year", "二〇二〇")),
-    ("owner", "owner 营造林 --limit 0", "Error: --limit：条数应为 1–10000 之间的整数，收到 0"),
-    ("owner", "owner 营造林 --limit " + BIG, f"Error: --limit：条数应为 1–10000 之间的整数，收到 {BIG}"),
+    ("owner", "owner 营造林 --limit -1", "Error: --limit：条数应为 0–10000 之间的整数，收到 -1"),  # 0: all
+    ("owner", "owner 营造林 --limit " + BIG, f"Error: --limit：条数应为 0–10000 之间的整数，收到 {BIG}"),
     ("owner", "owner", "Error: 查询内容不能为空"),  # the query is the empty string
     ("owner", "owner 营造林 --db {dir}", is_folder("--db", "{dir}")),
     ("dept", "dept", "Error: 单位名称不能为空"),
@@ -87,7 +87,7 @@ USAGE = (
     ("dept", "dept 县林业局 -o {dir}", is_folder("--output", "{dir}")),
     ("frameworks", "frameworks --year -1", year("--year", -1)),
     ("search", "search", "Error: 搜索内容不能为空"),
-    ("search", "search 营造 --limit -5", "Error: --limit：条数应为 1–10000 之间的整数，收到 -5"),
+    ("search", "search 营造 --limit -5", "Error: --limit：条数应为 0–10000 之间的整数，收到 -5"),
     ("warnings", "warnings --db {dir}", is_folder("--db", "{dir}")),
     ("diff", "diff 0 1", framework_id(0)),
     ("diff", f"diff 1 {SQLITE_MAX + 1}", framework_id(SQLITE_MAX + 1)),
@@ -310,7 +310,9 @@ def locked_store(places: dict[str, str], tmp_path: Path) -> Iterator[Path]:
 def table_rows(db: Path) -> dict[str, int]:
     connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        names = [r[0] for r in connection.execute("select name from sqlite_master where type = 'table'")]
+        # Contentless FTS5 tables cannot be scanned: their shadow tables are counted instead.
+        sql = "select name from sqlite_master where type = 'table' and sql not like 'CREATE VIRTUAL TABLE%'"
+        names = [r[0] for r in connection.execute(sql)]
         return {n: connection.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
     finally:
         connection.close()

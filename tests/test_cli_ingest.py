@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
             continue
         if path.is_file() and path.suffix != ".md":
             shutil.copy(path, folder / path.name)
-    db = folder.parent / "kaohe.db"
+    db = tmp_path_factory.mktemp("store") / "kaohe.db"  # its own: the base folder is shared by modules
     result = CliRunner().invoke(ingest_command, [str(folder), "--db", str(db)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return db, result
@@ -46,7 +47,12 @@ def owner_json(db: Path, query: str) -> list[dict[str, object]]:
 
 
 def by_format(answers: list[dict[str, object]]) -> dict[str, dict[str, object]]:
-    return {Path(a["source"]["file"]).suffix: a for a in answers}  # type: ignore[index]
+    """Each file's citation (an answer's source or one of its copies) by format, with the answer's fields."""
+    return {
+        Path(src["file"]).suffix: {**a, "source": src}  # type: ignore[dict-item]
+        for a in answers
+        for src in [a["source"], *a["copies"]]  # type: ignore[list-item]
+    }
 
 
 def test_ingest_summary_then_nothing_to_do(ingested: tuple[Path, Result]) -> None:
@@ -55,8 +61,9 @@ def test_ingest_summary_then_nothing_to_do(ingested: tuple[Path, Result]) -> Non
     if shutil.which("soffice") is None:
         expected_files -= 2
     assert f"{expected_files} files: {expected_files} ingested, 0 unchanged, 0 duplicate, 0 failed" in first.stdout
-    assert "生态文明: declared 20 points, items sum to 19" in first.stdout
-    again = CliRunner().invoke(ingest_command, [str(db.parent / "samples0"), "--db", str(db)])
+    assert "2020年度市考核县指标任务分解 / 生态文明：写明 20 分，各项合计 19 分" in first.stdout
+    (stored,) = sqlite3.connect(db).execute("select path from documents limit 1").fetchone()
+    again = CliRunner().invoke(ingest_command, [str(Path(stored).parent), "--db", str(db)])
     assert again.exit_code == 0
     assert f"{expected_files} files: 0 ingested, {expected_files} unchanged" in again.stdout
 
@@ -106,12 +113,14 @@ def test_owner_table_cites_every_copy_once(db: Path) -> None:
 
 
 def test_dept_accepts_an_alias_per_region(db: Path) -> None:
-    answers = json.loads(run("dept", "县发改局", "--db", str(db), "--json").stdout)
-    leads = {(a["framework"]["region"], a["lead"]) for a in answers}
-    assert ("佳县", "县发展改革和科技局") in leads
-    assert ("柞水县", "县发展和改革局") in leads  # the same short form is another bureau in 柞水
+    for region, bureau in (("佳县", "县发展改革和科技局"), ("柞水县", "县发展和改革局")):  # one short form, two bureaus
+        answers = json.loads(run("dept", "县发改局", "--region", region, "--db", str(db), "--json").stdout)
+        assert {(a["framework"]["region"], a["lead"]) for a in answers} == {(region, bureau)}
+    both = CliRunner().invoke(cli, ["dept", "县发改局", "--db", str(db), "--json"])
+    assert both.exit_code == 1 and both.stdout == ""  # never merged on a guess
     table = run("dept", "县林业局", "--db", str(db)).stdout
-    assert "【县直部门目标责任考核指标】佳县 2020 县林业局 — 牵头/承担 10 项 100 分" in table
+    own = "本单位考核表：承担 10 项，计 100 分（满分 100 分）"
+    assert f"【县直部门目标责任考核指标】佳县 2020 县林业局 — {own}" in table
 
 
 def test_frameworks_json_contract(db: Path) -> None:
@@ -125,7 +134,8 @@ def test_frameworks_json_contract(db: Path) -> None:
 def test_search_and_warnings(db: Path) -> None:
     assert "未完成隐性债务化解任务的" in run("search", "债务", "--db", str(db)).stdout
     warnings = json.loads(run("warnings", "--db", str(db), "--json", "--document", "佳县").stdout)
-    assert any("生态文明: declared 20 points, items sum to 19" in w["message"] for w in warnings)
+    ecology = "2020年度市考核县指标任务分解 / 生态文明：写明 20 分，各项合计 19 分"
+    assert {"code": "points_mismatch", "message": ecology} in [{k: w[k] for k in ("code", "message")} for w in warnings]
 
 
 def test_a_bad_file_fails_alone_with_a_clear_line(tmp_path: Path) -> None:
@@ -135,7 +145,7 @@ def test_a_bad_file_fails_alone_with_a_clear_line(tmp_path: Path) -> None:
     (folder / "bad.pdf").write_bytes(b"\x00\x01 not a pdf at all")
     result = CliRunner().invoke(ingest_command, [str(folder), "--db", str(tmp_path / "k.db")])
     assert result.exit_code == 1
-    assert "Error: " in result.stderr and "bad.pdf: not a valid .pdf file" in result.stderr
+    assert "Error: " in result.stderr and "bad.pdf：不是有效的 .pdf 文件" in result.stderr
     assert "Traceback" not in result.output
     assert "1 ingested" in result.stdout and "1 failed" in result.stdout
 

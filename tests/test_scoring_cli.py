@@ -28,7 +28,7 @@ SOCIAL = {"town": (2, 3, 2, 3), "dept": (3, 4, 3, 5)}
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("notice")
     shutil.copy(SAMPLES / NOTICE, folder / NOTICE)
-    db = folder.parent / "kaohe.db"
+    db = tmp_path_factory.mktemp("store") / "kaohe.db"  # its own: the base folder is shared by modules
     result = CliRunner().invoke(ingest_command, [str(folder), "--db", str(db)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return db
