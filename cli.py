@@ -24,7 +24,7 @@ from ingest.errors import IngestError
 from ingest.report import render_table
 from parsers import Cell, Document, Paragraph
 from parsers import parse as parse_file
-from store.copies import KIND_LABELS, NOT_CARRIED, RELATION_LABELS, merge_copies
+from store.copies import KIND_LABELS, RELATION_LABELS, merge_copies
 from store.errors import OS_REASONS, StoreError, write_problem
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -70,7 +70,7 @@ class _FloatIn(_Bounded, click.FloatRange):
 
 YEAR = _IntIn(1949, 2100, "年份")
 FRAMEWORK_ID = _IntIn(1, 2**63 - 1, "框架编号")  # SQLite's INTEGER range
-LIMIT = _IntIn(1, 10_000, "条数")
+LIMIT = _IntIn(0, 10_000, "条数")  # owner/search: 0 is every answer
 QUERY_MAX = 1000  # characters: longer than any indicator, short enough for the fuzzy fallback
 
 
@@ -384,100 +384,150 @@ def _answers_table(answers: Sequence[Any], with_relation: bool = False) -> str:
     return render_table(headers, rows, max_width=36, clip_last=False)
 
 
+LIMIT_HELP = "Answers to show (the copies of a notice are one answer); 0: all."
+
+
+def _say_if_incomplete(page: Any) -> None:
+    """More answers than shown: say so on stderr (stdout keeps only the data)."""
+    if len(page.answers) < page.total:
+        click.echo(f"显示 {len(page.answers)} / {page.total} 条；用 --limit 0 显示全部", err=True)
+
+
 @cli.command(name="owner")
 @click.argument("query", type=_Text("查询内容"))
 @click.option("--year", type=YEAR, help="Only frameworks of this year.")
 @click.option("--region", help="Only frameworks of this county/district, e.g. 佳县.")
-@click.option("--limit", type=LIMIT, default=50, show_default=True)
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help=LIMIT_HELP)
 @db_option
 @json_option
 def owner_command(query: str, year: int | None, region: str | None, limit: int, db: Path, as_json: bool) -> None:
     """Which unit owns the indicators matching QUERY (substring, then fuzzy).
 
+    QUERY may be typed in traditional characters, full-width forms or with spaces. The copies of one notice
+    (.docx, .pdf…) are one answer citing every file; when more match than --limit, stderr says how many.
+
     \b
     Example:
         kaohe owner 营造林面积
         kaohe owner 隐性债务 --json
+        kaohe owner 工作 --limit 0
     """
-    from store.queries import owner
+    from store.queries import owners
 
     store = _open_store(db)
-    answers = owner(store.db, query, year=year, region=region, limit=limit)
+    page = owners(store.db, query, year=year, region=region, limit=limit or None)
     if as_json:
-        _emit_json(answers)
-    elif not answers:
-        raise click.ClickException(f"no indicator matches {query!r}")
+        _emit_json(page.answers)
+    elif not page.answers:
+        raise click.ClickException(f"没有与“{query}”相符的指标")
     else:
-        if answers[0].match == "fuzzy":
-            click.echo(f"no exact match for {query!r}; closest indicators:", err=True)
-        click.echo(_answers_table(answers))
+        if page.match == "fuzzy":
+            click.echo(f"没有完全包含“{query}”的指标；下面是表述相近的指标（模糊匹配），请核对：", err=True)
+        click.echo(_answers_table(page.answers))
+    _say_if_incomplete(page)
 
 
 @cli.command(name="dept")
 @click.argument("name", type=_Text("单位名称"))
-@click.option("--year", type=YEAR, help="Only frameworks of this year.")
+@click.option("--region", help="Only this county/district, e.g. 佳县 (default: every region in the store).")
+@click.option("--year", type=YEAR, help="Only frameworks (and notices) of this year.")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "docx", "md", "csv"]), help="Export to -o FILE.")
 @click.option("-o", "--output", type=OUTPUT, help="Export the unit's 一览表 here.")
 @db_option
 @json_option
-def dept_command(name: str, year: int | None, fmt: str | None, output: Path | None, db: Path, as_json: bool) -> None:
-    """Everything a unit leads, cooperates on or is assessed on (责任分解): NAME may be any alias.
+def dept_command(
+    name: str, region: str | None, year: int | None, fmt: str | None, output: Path | None, db: Path, as_json: bool
+) -> None:
+    """Everything a unit leads, cooperates on, assesses or is assessed on (责任分解), with totals per framework.
+
+    NAME as people write it: the full name, an alias, a short form or without the county (发改局, 林业局,
+    县教育局), resolved in each region. A name that means different units lists them (choose with --region
+    or the full name); a name that means none suggests the closest. Exit 1 in both cases.
 
     With -o, the same as a document (one section per framework, as `kaohe breakdown` writes).
 
     \b
     Example:
-        kaohe dept 县林业局
-        kaohe dept 县发改局 --year 2020 --json
+        kaohe dept 林业局
+        kaohe dept 发改局 --region 佳县 --year 2020
         kaohe dept 县林业局 --year 2020 -o 县林业局.docx
     """
-    from normalize.departments import default_registry
-    from store.queries import aliases_of, department, mentions, regions
+    from store.dept_view import framework_loads, mentions_by_notice
+    from store.queries import department, mentions
+    from store.unit_queries import framework_points
 
     if fmt and output is None:
         raise click.UsageError("--format needs -o FILE")
     store = _open_store(db)
+    lookup = _find_unit(store.db, name, region)
     if output is not None:
-        from export import BreakdownError, write_breakdown
-        from export.breakdown import department_breakdown
-
-        try:
-            sheet = department_breakdown(store.db, name, year=year)
-            with _writing(output):
-                write_breakdown(sheet, output, fmt)
-        except BreakdownError as e:
-            raise click.ClickException(str(e)) from e
-        click.echo(f"wrote {output}: {sheet.title}, {sum(len(s.rows) for s in sheet.sections)} rows", err=True)
+        _export_dept(store.db, lookup, year, fmt, output)
         return
-    registry = default_registry()
-    units = {(region, registry.resolve(name, region).canonical) for region in regions(store.db)}
-    units |= {(None, name), *aliases_of(store.db, name)}
-    answers = department(store.db, sorted(units, key=str), year=year)
+    answers = department(store.db, lookup.units, year=year)
     if as_json:
         _emit_json(answers)
         return
-    prose = mentions(store.db, sorted(units, key=str))
+    prose = mentions_by_notice(mentions(store.db, lookup.units, year=year))
     if not answers and not prose:
-        raise click.ClickException(f"{name}: no indicators found for this unit")
-    groups: dict[tuple[Any, ...], list[Any]] = {}
-    for answer in answers:
-        f = answer.framework
-        groups.setdefault((f.title, f.region, f.year, f.assessee), []).append(answer)
-    for (title, region, year, assessee), items in groups.items():
-        unique = [a for a, _ in _merge_copies(items)]
-        carried = [a for a in unique if a.relation not in NOT_CARRIED]
-        assessed = sum(1 for a in unique if a.relation == "assessor")
-        points = sum(a.points or 0 for a in carried if a.kind == "indicator")
-        click.echo(
-            f"\n【{title or '(无标题)'}】{region or ''} {year or ''} {assessee or ''} — "
-            f"牵头/承担 {len(carried)} 项 {points:g} 分，配合 {len(unique) - len(carried) - assessed} 项"
-            + (f"，负责考核 {assessed} 项" if assessed else "")
-        )
-        click.echo(_answers_table(items, with_relation=True))
-    if prose:
-        click.echo(f"\n正文提及 {len(prose)} 处:")
-        for m in prose:
-            click.echo(f"  {Path(m.document).name} 段{m.block}: …{m.context}…")
+        when = f" {year} 年度" if year else ""
+        named = "、".join(dict.fromkeys(u for _, u in lookup.units))
+        raise click.ClickException(f"{named}：库中没有{when}相关的指标或正文提及")
+    ids = sorted({a.framework.id for a in answers})
+    loads = framework_loads(answers, lookup.units, framework_points(store.db, ids))
+    click.echo(_dept_report(loads, prose))
+
+
+def _find_unit(db: Any, name: str, region: str | None) -> Any:
+    """The unit NAME means (printing how it was understood to stderr); a ClickException when none or several."""
+    from store.unit_queries import RegionUnknown, find_unit
+
+    try:
+        lookup = find_unit(db, name, region)
+    except RegionUnknown as e:
+        raise click.ClickException(str(e)) from e
+    if not lookup.found:
+        hint = "请输入单位全称。" if lookup.candidates else ""
+        if len({c.region for c in lookup.candidates}) > 1:
+            hint = "请用 --region 选定地区，或输入单位全称。"
+        raise click.ClickException(f"{lookup.problem()}{hint}")
+    if lookup.understood_as():
+        click.echo(lookup.understood_as(), err=True)
+    return lookup
+
+
+def _export_dept(db: Any, lookup: Any, year: int | None, fmt: str | None, output: Path) -> None:
+    from export import BreakdownError, write_breakdown
+    from export.breakdown import department_breakdown
+
+    try:
+        sheet = department_breakdown(db, lookup.name, year=year, units=lookup.units)
+        with _writing(output):
+            write_breakdown(sheet, output, fmt)
+    except BreakdownError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"wrote {output}: {sheet.title}, {sum(len(s.rows) for s in sheet.sections)} rows", err=True)
+
+
+def _dept_report(loads: Sequence[Any], notices: Sequence[Any]) -> str:
+    """Per region and year one line per framework (never one sum), then each framework's rows, then prose."""
+    from store.dept_view import TOTALS_NOTE, region_years
+
+    lines = []
+    for group in region_years(loads):
+        lines.append(f"{group.region or '（未知地区）'} {group.year or ''} {group.unit}")
+        lines += [f"  {load.label} · {load.title or '（无标题）'}：{load.summary}" for load in group.loads]
+    if loads:
+        lines.append(f"（{TOTALS_NOTE}）")
+    for load in loads:
+        where = " ".join(filter(None, [load.region, str(load.year or ""), load.assessee]))
+        lines += ["", f"【{load.title or '（无标题）'}】{where} — {load.label}：{load.summary}"]
+        lines.append(_answers_table(load.answers, with_relation=True))
+    if notices:
+        lines += ["", f"正文提及（{len(notices)} 份通知）:"]
+        for notice in notices:
+            lines.append(f"  {notice.label}")
+            lines += [f"    {p.label}：…{p.context}…" for p in notice.paragraphs]
+    return "\n".join(lines).lstrip("\n")
 
 
 @cli.command(name="frameworks")
@@ -510,24 +560,26 @@ def frameworks_command(year: int | None, region: str | None, db: Path, as_json: 
 
 @cli.command(name="search")
 @click.argument("text", type=_Text("搜索内容"))
-@click.option("--limit", type=LIMIT, default=50, show_default=True)
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help=LIMIT_HELP)
 @db_option
 @json_option
 def search_command(text: str, limit: int, db: Path, as_json: bool) -> None:
-    """Full-text search over indicator texts, names and categories (Chinese substrings).
+    """Full-text search over indicator texts, names and categories (Chinese substrings, folded as `owner` does).
 
     \b
     Example:
         kaohe search 脱贫攻坚
+        kaohe search 河長制 --limit 0
     """
-    from store.queries import owner
+    from store.queries import owners
 
     store = _open_store(db)
-    answers = owner(store.db, text, limit=limit)
+    page = owners(store.db, text, limit=limit or None)
     if as_json:
-        _emit_json(answers)
+        _emit_json(page.answers)
     else:
-        click.echo(_answers_table(answers) if answers else "no match")
+        click.echo(_answers_table(page.answers) if page.answers else "没有相符的指标")
+    _say_if_incomplete(page)
 
 
 @cli.command(name="warnings")

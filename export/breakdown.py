@@ -27,7 +27,9 @@ from sqlite_utils import Database
 
 from frameworks.yearly import pick_copies
 from store import breakdown_queries as queries
+from store.dept_view import TOTALS_NOTE, framework_loads
 from store.results import FrameworkSummary, IndicatorAnswer
+from store.unit_queries import framework_points
 
 Grouping = Literal["category", "dept", "framework"]
 RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessor": "考核", "assessee": "承担"}
@@ -89,10 +91,14 @@ class BreakdownSection(BaseModel):
     title: str | None = None
     department: str | None = None
     rows: list[BreakdownRow] = Field(default_factory=list)
+    summary: str | None = None  # one unit's sheet: its total in this framework, as `kaohe dept` says it
+    subtotal: float | None = None  # …and the one number of its 小计 row (deductions are negative)
 
     @property
     def carried_points(self) -> float:
         """The points this section carries: led rows in a department's section, every row otherwise."""
+        if self.subtotal is not None:
+            return self.subtotal
         return sum(
             r.points or 0
             for r in self.rows
@@ -108,6 +114,8 @@ class BreakdownSection(BaseModel):
     def heading(self) -> str:
         if self.department is None:
             return self.title or ""
+        if self.summary is not None:
+            return f"{self.title}——{self.summary}"
         led, cooperating = self.counts
         verb = "牵头" if any(r.relation == "lead" for r in self.rows) or not led else "承担"
         return f"{self.title}（{verb}{led}项，计{self.carried_points:g}分；配合{cooperating}项）"
@@ -166,6 +174,8 @@ class Breakdown(BaseModel):
         lines = ["同一指标由多个单位共同承担的，排在第一位的单位牵头抓总，其他单位配合推进落实。"]
         if self.by == "dept":
             lines.append("各单位合计为其牵头指标的分值；配合指标所列分值供参考，计入牵头单位。")
+        if self.by == "framework":
+            lines.append(TOTALS_NOTE)
         sources = "、".join(Path(d).name for d in self.documents)
         if sources:
             copies = f"（相同通知另有{'、'.join(Path(c).name for c in self.copies)}）" if self.copies else ""
@@ -282,27 +292,40 @@ def department_units(db: Database, name: str) -> set[str]:
     return units | {name} | {canonical for _, canonical in queries.aliases_of(db, name)}
 
 
-def department_breakdown(db: Database, name: str, year: int | None = None) -> Breakdown:
-    """Everything one unit leads, cooperates on or is assessed on: one section per framework (``kaohe dept``)."""
-    units = department_units(db, name)
-    answers = queries.department(db, sorted(((None, u) for u in units), key=str), year=year)
+def department_breakdown(
+    db: Database,
+    name: str,
+    year: int | None = None,
+    region: str | None = None,
+    units: Sequence[tuple[str | None, str]] | None = None,
+) -> Breakdown:
+    """Everything one unit leads, cooperates on, assesses or is assessed on (``kaohe dept NAME -o FILE``):
+    one section per framework, headed by its own total as ``kaohe dept`` says it — never one sum across
+    kinds. ``units``: the (region, canonical) pairs already looked up; else ``name`` is looked up in
+    ``region`` (every region when None) and a name that means none or several units is refused."""
+    units = list(units) if units is not None else _looked_up(db, name, region)
+    answers = queries.department(db, units, year=year)
+    unit = units[0][1] if units else name
     if not answers:
-        raise BreakdownError(f"{name}: no indicators found for this unit")
+        raise BreakdownError(f"{unit}：库中没有{f' {year} 年度' if year else ''}相关的指标")
     found = queries.frameworks_by_ids(db, sorted({a.framework.id for a in answers}))
     chosen, copies = pick_one_copy(found)
+    by_notice = {(f.title, f.region, f.year, f.assessee): f for f in chosen}
     points = queries.category_points(db, [f.id for f in chosen])
-    unit = _most_common(u for a in answers for u in (a.lead, *a.cooperating, a.framework.assessee) if u in units)
-    unit = unit or name
+    loads = framework_loads(answers, units, framework_points(db, [f.id for f in found]))
+    spans = len({(load.region, load.year) for load in loads}) > 1
     sections = []
-    for framework in chosen:
+    for load in loads:
+        framework = by_notice[(load.title, load.region, load.year, load.assessee)]
         mine = [a for a in answers if a.framework.id == framework.id]
         mine.sort(key=lambda a: a.relation in ("cooperating", "assessor"))  # stable: carried rows first
-        label = framework.title or "(无标题)"
-        label = f"{label}（{framework.assessee}）" if framework.assessee else label
+        label = f"{framework.title or '(无标题)'}{f'（{framework.assessee}）' if framework.assessee else ''}"
+        label = _placed(label, load.region, load.year) if spans else label
         rows = [_row(a, n, points) for n, a in enumerate(mine, start=1)]
-        sections.append(BreakdownSection(title=label, department=unit, rows=rows))
-    years = {f.year for f in chosen}
-    regions = {f.region for f in chosen}
+        summary = f"{load.label}：{load.summary}"
+        section = BreakdownSection(title=label, department=unit, rows=rows, summary=summary, subtotal=load.subtotal)
+        sections.append(section)
+    years, regions = {f.year for f in chosen}, {f.region for f in chosen}
     return Breakdown(
         title=f"{unit}{f'{year}年度' if year else ''}考核指标任务和责任清单",
         region=next(iter(regions)) if len(regions) == 1 else None,
@@ -314,12 +337,22 @@ def department_breakdown(db: Database, name: str, year: int | None = None) -> Br
     )
 
 
-def _most_common(values: Iterable[str | None]) -> str | None:
-    counts: dict[str, int] = {}
-    for v in values:
-        if v:
-            counts[v] = counts.get(v, 0) + 1
-    return max(counts, key=lambda k: counts[k]) if counts else None
+def _placed(label: str, region: str | None, year: int | None) -> str:
+    """``佳县2021年度市考核县指标任务分解``: the region and year a title does not already say."""
+    when = f"{year}年度" if year and str(year) not in label else ""
+    return f"{region if region and region not in label else ''}{when}{label}"
+
+
+def _looked_up(db: Database, name: str, region: str | None) -> list[tuple[str | None, str]]:
+    from store.unit_queries import RegionUnknown, find_unit
+
+    try:
+        lookup = find_unit(db, name, region)
+    except RegionUnknown as e:
+        raise BreakdownError(str(e)) from e
+    if not lookup.found:
+        raise BreakdownError(lookup.problem() or name)
+    return lookup.units
 
 
 def chinese_ordinal(n: int) -> str:

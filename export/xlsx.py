@@ -52,8 +52,8 @@ def write_xlsx(breakdown: Breakdown, path: Path) -> None:
         _section_rows(sheet, breakdown, section, widths)
         if section.department is not None:
             _total_row(sheet, "小计（牵头指标）" if breakdown.by == "dept" else "小计", section.carried_points, headers)
-    if breakdown.by != "dept" or len(breakdown.sections) > 1:
-        _total_row(sheet, "合计", breakdown.total_points, headers)
+    if breakdown.by == "category" or (breakdown.by == "dept" and len(breakdown.sections) > 1):
+        _total_row(sheet, "合计", breakdown.total_points, headers)  # one unit's sheet: kinds are never added up
     _notes(sheet, breakdown, widths)
     _print_setup(sheet, header_row)
     workbook.save(path)

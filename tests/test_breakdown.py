@@ -127,9 +127,11 @@ def test_several_years_are_refused(store: Store) -> None:
 def test_department_breakdown_per_framework(store: Store) -> None:
     sheet = department_breakdown(store.db, "县林业局", year=2020)
     assert sheet.title == "县林业局2020年度考核指标任务和责任清单"
-    assert [len(s.rows) for s in sheet.sections] == [2, 10]
-    assert [s.carried_points for s in sheet.sections] == [3, 100]
-    assert sheet.sections[1].heading().startswith("县直部门目标责任考核指标（县林业局）（牵头10项，计100分")
+    assert [len(s.rows) for s in sheet.sections] == [10, 2]  # its own table first, as `kaohe dept` lists it
+    assert [s.carried_points for s in sheet.sections] == [100, 3]
+    own = "本单位考核表：承担 10 项，计 100 分（满分 100 分）"
+    assert sheet.sections[0].heading() == f"县直部门目标责任考核指标（县林业局）——{own}"
+    assert sheet.sections[1].heading() == "2020年度市考核县指标任务分解——任务分解：牵头 2 项，计 3 分"
 
 
 @pytest.mark.parametrize(("n", "text"), [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")])
@@ -285,7 +287,7 @@ def test_cli_dept_export(db: Path, tmp_path: Path) -> None:
     result = run(db, "dept", "县林业局", "--year", "2020", "-o", str(out))
     assert result.stderr == f"wrote {out}: 县林业局2020年度考核指标任务和责任清单, 12 rows\n"
     document = open_docx(str(out))
-    assert [len(t.rows) for t in document.tables] == [1 + 2 + 1, 1 + 10 + 1]
+    assert [len(t.rows) for t in document.tables] == [1 + 10 + 1, 1 + 2 + 1]
     csv_out = tmp_path / "县林业局.csv"
     run(db, "dept", "县林业局", "--year", "2020", "--format", "csv", "-o", str(csv_out))
     assert csv_out.read_text(encoding="utf-8-sig").count("\n") == 1 + 12

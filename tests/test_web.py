@@ -6,6 +6,7 @@ import html
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -110,24 +111,48 @@ def test_department_list_links_to_each_department(client: FlaskClient) -> None:
     assert ">县林业局</a>" in text
 
 
-def test_department_page_by_alias_shows_its_total(client: FlaskClient) -> None:
-    text = page(client, "/dept/县发改局")
-    assert "县发展改革和科技局" in text  # 佳县's 县发改局
-    assert "县发展和改革局" in text  # 柞水县's
-    # its own per-unit table of 2020: 13 indicators, 100 points
-    group = text.split("县直部门目标责任考核指标", 1)[1].split("</section>", 1)[0]
-    assert "牵头/承担 13 项，合计 <strong>100 分</strong>" in group
-    assert '<td class="num total">127.5 分</td>' in page(client, "/dept/县发改局?year=2020")  # 100 + 27.5 city tasks
-    forestry = page(client, "/dept/县林业局?year=2020")
-    assert "合计 <strong>100 分</strong>" in forestry  # its own table
-    assert '<td>佳县</td><td>2020</td><td class="num">12 项</td>\n<td class="num total">103 分</td>' in forestry
-    assert "<td>2021</td>" not in forestry
+def test_department_page_by_alias_shows_a_total_per_framework(client: FlaskClient) -> None:
+    # 县发改局 is 佳县's 县发展改革和科技局 and 柞水县's 县发展和改革局: a choice, never one page for both
+    choose = page(client, "/dept/县发改局")
+    assert "“县发改局”可指不同的单位，请选择：" in choose
+    assert '>县发展改革和科技局</a> <span class="muted">佳县</span>' in choose
+    assert '>县发展和改革局</a> <span class="muted">柞水县</span>' in choose
+    assert "<table" not in choose
+    text = page(client, "/dept/县发改局?region=佳县&year=2020")
+    assert "“县发改局”即 佳县 县发展改革和科技局" in text
+    group = text.split("县直部门目标责任考核指标</a>", 1)[1].split("</section>", 1)[0]
+    assert "本单位考核表：<strong>承担 13 项，计 100 分（满分 100 分）</strong>" in group
+    totals = text.split('class="data compact totals-table"', 1)[1].split("</table>", 1)[0]
+    assert '<td class="total">承担 13 项，计 100 分（满分 100 分）</td>' in totals
+    assert '<td class="total">牵头 14 项，计 27.5 分</td>' in totals
+    assert '<td class="total">扣分项 3 项，最多扣 1.5 分</td>' in totals
+    assert "127.5" not in text and "柞水" not in totals
+    forestry = page(client, "/dept/林业局?year=2020")  # without 县: 佳县 and 柞水县 both have one (2020: 佳县 only)
+    assert "本单位考核表：<strong>承担 10 项，计 100 分（满分 100 分）</strong>" in forestry
+    assert "任务分解：<strong>牵头 2 项，计 3 分</strong>" in forestry
+    assert "103" not in forestry and "<td>2021</td>" not in forestry
+
+
+def test_department_page_lists_each_notice_once(client: FlaskClient) -> None:
+    text = page(client, "/dept/县林业局?year=2020")
+    prose = text.split("正文提及", 1)[1]
+    assert "（1 份通知）" in prose
+    assert prose.count("…2.县林业局…") == 1  # four stored copies of the notice, one paragraph
+    assert "佳县2020年度目标责任考核指标.docx|html|pdf|txt 段42" in prose
+
+
+def test_an_unknown_unit_is_404_with_the_closest_one(client: FlaskClient) -> None:
+    text = page(client, "/dept/县体育局", 404)
+    assert "404 · 页面不存在" in text and "没有找到单位“县体育局”。" in text
+    link = f'<a class="unit" href="/dept/{quote("县教育和体育局")}?region={quote("佳县")}">县教育和体育局</a>'
+    assert f"你是否要找：{link}" in text
+    assert "库中没有地区“宁陕县”的单位" in page(client, "/dept/县林业局?region=宁陕", 404)
 
 
 def test_framework_page_shows_the_table_totals_and_the_ecology_warning(client: FlaskClient, web_db: Path) -> None:
     framework_id = breakdown_id(web_db, 2020)
     text = html.unescape(page(client, f"/framework/{framework_id}"))
-    assert "生态文明: declared 20 points, items sum to 19" in text
+    assert "生态文明：写明 20 分，各项合计 19 分" in text
     assert "各项指标合计 <strong>96</strong> 分（48 条）" in text
     assert '<td class="cat" rowspan="' in text  # the category cell spans its indicators, as in the document
     assert "同一通知的其他格式" in text and "佳县2020年度目标责任考核指标.pdf" in text

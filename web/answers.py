@@ -1,21 +1,21 @@
 """What the pages show, built from the store's answers (no SQL, no Flask): copies of one notice
-merged into one cited answer, a department's load per framework, a framework's table as written,
-the frameworks list one row per notice, and the year-on-year diff as ``kaohe diff`` reports it."""
+merged into one cited answer, owner answers a page at a time, a department's load per framework, a
+framework's table as written, the frameworks list one row per notice, and the year-on-year diff as
+``kaohe diff`` reports it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from frameworks.diff import DiffIndicator, FrameworkDiff, diff_indicators
 from frameworks.yearly import RegionDiff, identity, pair_frameworks, pick_copies, side_of
 from ingest.diff_report import Section, framework_label, sections
-from normalize.departments import default_registry
-from store.copies import MergedAnswer, merge_copies
+from store.copies import merge_copies as merge_copies  # the owner page's answers, copies merged
+from store.dept_view import FrameworkLoad, Notice, RegionYear, framework_loads, mentions_by_notice, region_years
 from store.framework_queries import framework_by_id, framework_indicators, pick_frameworks
-from store.queries import aliases_of, regions
-from store.results import FrameworkSummary, IndicatorAnswer
+from store.results import FrameworkSummary, IndicatorAnswer, MentionRow
 
 FRAMEWORK_KIND_LABELS = {
     "breakdown": "任务分解",
@@ -26,72 +26,72 @@ FRAMEWORK_KIND_LABELS = {
 }
 
 
+# -- owner answers, a page at a time -------------------------------------------
+
+PER_PAGE = 50
+PAGES = (1, 1_000_000)  # the page numbers a request may ask for
+
+
+@dataclass
+class Paging:
+    """Where a page of answers sits among all of them: ``共 156 条，第 51–100 条``, page 2 of 4."""
+
+    total: int
+    page: int
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        return min(self.total, (self.page - 1) * self.per_page + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+
+def page_window(page: int) -> dict[str, int]:
+    """The ``limit`` and ``offset`` of page ``page`` (from 1), for ``store.queries.owners``."""
+    return {"limit": PER_PAGE, "offset": (page - 1) * PER_PAGE}
+
+
+def paging(total: int, page: int) -> Paging:
+    return Paging(total=total, page=page)
+
+
 # -- departments --------------------------------------------------------------
 
 
-def resolve_units(db: Any, name: str) -> list[tuple[str | None, str]]:
-    """(region, canonical) pairs ``name`` may mean: per region's aliases, as ``kaohe dept`` does."""
-    registry = default_registry()
-    units = {(region, registry.resolve(name, region).canonical) for region in regions(db)}
-    units |= {(None, name), *aliases_of(db, name)}
-    return sorted(units, key=str)
-
-
 @dataclass
-class FrameworkGroup:
-    """A department's answers in one framework, with its totals."""
+class DeptPage:
+    """A unit's page in the words of ``kaohe dept`` (``store.dept_view``): per region and year one line
+    per framework (never one sum across kinds), each framework's rows, the notices that name it in prose."""
 
-    title: str | None
-    region: str | None
-    year: int | None
-    assessee: str | None
-    framework_id: int
-    items: list[MergedAnswer]
-    carried: int = 0
-    points: float = 0.0
-    cooperating: int = 0
-    assessing: int = 0  # rows the unit assesses (考核单位) while another carries them
+    totals: list[RegionYear]
+    groups: list[FrameworkLoad]
+    notices: list[Notice]
 
 
-def group_by_framework(answers: Sequence[IndicatorAnswer]) -> list[FrameworkGroup]:
-    """Answers grouped by framework (copies merged): what the unit carries (leads or is assessed on,
-    indicator points summed) and what it cooperates on."""
-    groups: dict[tuple[Any, ...], FrameworkGroup] = {}
-    for m in merge_copies(answers):
-        f = m.answer.framework
-        key = (f.title, f.region, f.year, f.assessee)
-        group = groups.setdefault(key, FrameworkGroup(*key, framework_id=min(m.framework_ids), items=[]))
-        group.items.append(m)
-        if m.answer.relation == "assessor":
-            group.assessing += 1
-        elif m.answer.relation == "cooperating":
-            group.cooperating += 1
-        else:
-            group.carried += 1
-            if m.answer.kind == "indicator":
-                group.points += m.answer.points or 0
-    return list(groups.values())
+def group_by_framework(
+    answers: Sequence[IndicatorAnswer],
+    units: Sequence[tuple[str | None, str]],
+    frameworks: Mapping[int, Mapping[str, Any]],
+) -> list[FrameworkLoad]:
+    """Answers grouped by framework (copies merged), each with its own total by the framework's kind."""
+    return framework_loads(answers, units, frameworks)
 
 
-@dataclass
-class YearTotal:
-    region: str | None
-    year: int | None
-    carried: int
-    points: float
-    cooperating: int
-
-
-def totals_by_year(groups: Sequence[FrameworkGroup]) -> list[YearTotal]:
-    """A department's load per region and year (points of different years are never added up)."""
-    totals: dict[tuple[str | None, int | None], YearTotal] = {}
-    for group in groups:
-        key = (group.region, group.year)
-        total = totals.setdefault(key, YearTotal(*key, carried=0, points=0.0, cooperating=0))
-        total.carried += group.carried
-        total.points += group.points
-        total.cooperating += group.cooperating
-    return sorted(totals.values(), key=lambda t: (-(t.year or 0), t.region or ""))
+def dept_page(
+    answers: Sequence[IndicatorAnswer],
+    units: Sequence[tuple[str | None, str]],
+    frameworks: Mapping[int, Mapping[str, Any]],
+    mentions: Sequence[MentionRow],
+) -> DeptPage:
+    groups = group_by_framework(answers, units, frameworks)
+    return DeptPage(totals=region_years(groups), groups=groups, notices=mentions_by_notice(mentions))
 
 
 # -- frameworks ---------------------------------------------------------------

@@ -18,10 +18,13 @@ from werkzeug.exceptions import HTTPException
 
 from frameworks.vocabulary import ROLE_LABELS
 from ingest.report import format_cell
+from normalize.departments import canonical_region
 from store import Store
 from store.copies import KIND_LABELS, RELATION_LABELS
+from store.dept_view import TOTALS_NOTE
 from store.framework_queries import framework_by_id, framework_indicators
-from store.queries import counts, department, frameworks, mentions, owner
+from store.queries import counts, department, frameworks, mentions, owners
+from store.unit_queries import RegionUnknown, find_unit, framework_points
 from store.web_queries import department_counts, framework_categories, framework_reading, framework_warnings
 from web import answers
 from web.answers import FRAMEWORK_KIND_LABELS
@@ -147,14 +150,19 @@ def owner_page() -> str:
     query = text_arg("q", "查询内容") or ""
     year = year_arg()
     region = text_arg("region", "地区")
-    results = owner(_db(), query, year=year, region=region) if query else []
+    number = int_arg("page", "页码", answers.PAGES) or 1
+    found = owners(_db(), query, year=year, region=region, **answers.page_window(number)) if query else None
+    paging = answers.paging(found.total, number) if found else None
+    if paging and number > paging.pages:
+        abort(404, f"共 {paging.total} 条，没有第 {number} 页。")
     return render_template(
         "owner.html",
         query=query,
         year=year,
         region=region,
-        results=answers.merge_copies(results),
-        fuzzy=bool(results) and results[0].match == "fuzzy",
+        results=answers.merge_copies(found.answers) if found else [],
+        paging=paging,
+        fuzzy=bool(found) and found.match == "fuzzy",
         counts=counts(_db()),
         **_choices(),
     )
@@ -168,25 +176,31 @@ def departments_page() -> str:
     return render_template("depts.html", by_region=by_region)
 
 
-def department_page(name: str) -> str:
+def department_page(name: str) -> str | tuple[str, int]:
+    """A unit by any name people type, per region (``?region=``); none or several: a page to choose from."""
     check_length(name, TEXT_LIMITS["name"], "单位名称")
-    year = year_arg()
-    units = answers.resolve_units(_db(), name)
-    found = department(_db(), units, year=year)
-    prose = mentions(_db(), units)
+    year, region = year_arg(), text_arg("region", "地区")
+    try:
+        lookup = find_unit(_db(), name, region)
+    except RegionUnknown as e:
+        abort(404, f"{e}。")
+    if not lookup.found:  # several units: choose one (200); none: 404 with the closest units
+        return render_template("dept_missing.html", lookup=lookup, year=year), 200 if lookup.candidates else 404
+    found = department(_db(), lookup.units, year=year)
+    prose = mentions(_db(), lookup.units, year=year)
     if not found and not prose:
-        abort(404, f"没有找到单位“{name}”的指标。")
-    groups = answers.group_by_framework(found)
-    canonical = sorted({u for _, u in units if any(a.lead == u or u in a.cooperating for a in found)})
+        abort(404, f"“{name}”在库中没有{f' {year} 年度' if year else ''}相关的指标或正文提及。")
+    frameworks_of = framework_points(_db(), sorted({a.framework.id for a in found}))
+    choices = _choices()
     return render_template(
         "dept.html",
         name=name,
         year=year,
-        canonical=[c for c in canonical if c != name],
-        groups=groups,
-        totals=answers.totals_by_year(groups),
-        prose=prose,
-        years=_choices()["years"],
+        region=canonical_region(region),
+        lookup=lookup,
+        page=answers.dept_page(found, lookup.units, frameworks_of, prose),
+        totals_note=TOTALS_NOTE,
+        **choices,
     )
 
 
