@@ -219,7 +219,7 @@ def render_readings(readings: Sequence[TableReading]) -> str:
              "；".join(c.evidence))
             for c in r.columns
         ]  # fmt: skip
-        parts.append(render_table(["列", "表头", "读作", "得分", "次选", "依据"], rows, max_width=30, clip_last=False))
+        parts.append(render_table(["列", "表头", "读作", "得分", "次选", "依据"], rows))
         parts.extend(f"  ! {w}" for w in r.warnings)
     return "\n\n".join(parts)
 
@@ -381,7 +381,7 @@ def _answers_table(answers: Sequence[Any], with_relation: bool = False) -> str:
         if with_relation:
             row.insert(3, RELATION_LABELS.get(a.relation or "", ""))
         rows.append(row)
-    return render_table(headers, rows, max_width=36, clip_last=False)
+    return render_table(headers, rows)
 
 
 LIMIT_HELP = "Answers to show (the copies of a notice are one answer); 0: all."
@@ -554,7 +554,7 @@ def frameworks_command(year: int | None, region: str | None, db: Path, as_json: 
         for f in items
     ]
     click.echo(
-        render_table(["id", "地区", "年度", "类型", "标题", "分组", "被考核单位", "指标", "分值", "文件"], rows, 30)
+        render_table(["id", "地区", "年度", "类型", "标题", "分组", "被考核单位", "指标", "分值", "文件"], rows)
     )
 
 
@@ -601,7 +601,7 @@ def warnings_command(document: str | None, db: Path, as_json: bool) -> None:
         _emit_json(items)
     else:
         rows = [(Path(w.document).name, w.code, w.message) for w in items]
-        click.echo(render_table(["文件", "类型", "内容"], rows, max_width=80) if rows else "no warnings")
+        click.echo(render_table(["文件", "类型", "内容"], rows) if rows else "no warnings")
 
 
 # -- diff --------------------------------------------------------------------

@@ -155,7 +155,7 @@ def render_text(report: Sequence[Section]) -> str:
     for section in report:
         if section.rows:
             rows = [[_cell(v).replace("\n", "；") for v in row] for row in section.rows]
-            blocks.append(f"【{section.title}】{len(rows)}\n" + render_table(section.headers, rows, max_width=40))
+            blocks.append(f"【{section.title}】{len(rows)}\n" + render_table(section.headers, rows))
         else:
             blocks.append(f"【{section.title}】无")
     return "\n\n".join(blocks)

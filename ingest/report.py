@@ -1,47 +1,118 @@
-"""Plain-text tables for the terminal, aligned for Chinese (wide) characters."""
+"""Plain-text tables for the terminal, aligned for Chinese (wide) characters and wrapped to fit its width.
+
+A cell is never cut: what does not fit its column goes on the next line of the same row, so the part that
+tells rows apart (a file extension, an indicator's name) is always there. When any row takes more than one
+line, rows are separated by a blank line, so a reader sees where each one ends.
+"""
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
 from collections.abc import Sequence
+
+import regex
+
+NOT_A_TERMINAL_WIDTH = 100  # columns when the output is a pipe or a file
+GAP = "  "  # between columns
+MIN_COLUMN = 6  # display columns a wrapped column keeps (three Chinese characters)
+# Kept whole on a line when they fit: a Latin word, number or file name (``docx|html|pdf``, ``27.5``) and
+# kaohe's own citations (``表1行38``, ``第4页``).
+_UNBREAKABLE = regex.compile(r"表\d+行\d+|第\d+页|[\p{Latin}\d.%|_\-/]+")
 
 
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def clip(text: str, width: int) -> str:
-    """``text`` cut to ``width`` display columns, with an ellipsis when cut."""
-    if display_width(text) <= width:
-        return text
-    out, used = "", 0
-    for ch in text:
-        w = display_width(ch)
-        if used + w > width - 1:
+def terminal_width() -> int:
+    """The terminal's columns (``$COLUMNS`` first), or ``NOT_A_TERMINAL_WIDTH`` when there is none."""
+    return shutil.get_terminal_size((NOT_A_TERMINAL_WIDTH, 24)).columns
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` display columns (its own line breaks kept). A Latin word or
+    number moves whole to the next line unless it alone is wider than a line."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for piece in _pieces(paragraph):
+            piece_width = display_width(piece)
+            if used + piece_width <= width:
+                line, used = line + piece, used + piece_width
+                continue
+            if piece_width > width or len(piece) == 1:  # too wide for any line: break it by characters
+                for ch in piece:
+                    w = display_width(ch)
+                    if used + w > width and line:
+                        lines.append(line.rstrip(" "))
+                        line, used = "", 0
+                    line, used = line + ch, used + w
+                continue
+            lines.append(line.rstrip(" "))
+            line, used = piece.lstrip(" "), display_width(piece.lstrip(" "))
+        lines.append(line.rstrip(" "))
+    return lines
+
+
+def _pieces(text: str) -> list[str]:
+    """Single characters, except runs of Latin letters, digits and file-name punctuation, kept together."""
+    out, at = [], 0
+    for match in _UNBREAKABLE.finditer(text):
+        out += list(text[at : match.start()])
+        out.append(match.group())
+        at = match.end()
+    return out + list(text[at:])
+
+
+def column_widths(natural: Sequence[int], floors: Sequence[int], room: int) -> list[int]:
+    """Widths that fit ``room`` display columns: narrow columns keep their natural width, the widest share
+    what is left equally (never below their floor, so a very narrow terminal gets a wider table)."""
+    widths = list(natural)
+    while sum(widths) > room:
+        widest = max(widths)
+        wide = [i for i, w in enumerate(widths) if w == widest and w > floors[i]]
+        if not wide:
             break
-        out, used = out + ch, used + w
-    return out + "…"
+        below = max([w for w in widths if w < widest] + [0])
+        excess = sum(widths) - room
+        step = max(1, min(widest - below, -(-excess // len(wide))))
+        for i in wide:
+            widths[i] = max(floors[i], widths[i] - step)
+    return widths
 
 
-def render_table(
-    headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 40, clip_last: bool = True
-) -> str:
-    """A table with a header rule; cells wider than ``max_width`` are clipped (the last column too, if asked)."""
-    last = len(headers) - 1
-    cells = [
-        [format_cell(v) if i == last and not clip_last else clip(format_cell(v), max_width) for i, v in enumerate(row)]
-        for row in rows
-    ]
-    widths = [display_width(h) for h in headers]
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]], width: int | None = None) -> str:
+    """A table with a header rule, ``width`` display columns wide at most (default: the terminal's); when it
+    does not fit, the widest columns wrap first."""
+    room = (width or terminal_width()) - len(GAP) * (len(headers) - 1)
+    cells = [[format_cell(v, one_line=False) for v in row] for row in rows]
+    natural = [display_width(h) for h in headers]
     for row in cells:
-        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
-    lines = [_line(headers, widths), "  ".join("-" * w for w in widths)]
-    lines.extend(_line(row, widths) for row in cells)
-    return "\n".join(lines)
+        natural = [max(n, *(display_width(line) for line in c.split("\n"))) for n, c in zip(natural, row, strict=True)]
+    floors = [min(n, max(MIN_COLUMN, display_width(h))) for n, h in zip(natural, headers, strict=True)]
+    widths = column_widths(natural, floors, room)
+    body = [_row_lines(row, widths) for row in cells]
+    separated = any(len(lines) > 1 for lines in body)
+    out = [*_row_lines(list(headers), widths), GAP.join("-" * w for w in widths)]
+    for index, lines in enumerate(body):
+        if separated and index:
+            out.append("")
+        out += lines
+    return "\n".join(out)
 
 
-def _line(values: Sequence[str], widths: Sequence[int]) -> str:
-    return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+def _row_lines(values: Sequence[str], widths: Sequence[int]) -> list[str]:
+    wrapped = [wrap(v, w) for v, w in zip(values, widths, strict=True)]
+    height = max(len(w) for w in wrapped)
+    return [
+        GAP.join(_pad(w[i] if i < len(w) else "", width) for w, width in zip(wrapped, widths, strict=True)).rstrip()
+        for i in range(height)
+    ]
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
 
 
 def format_cell(value: object, *, one_line: bool = True) -> str:

@@ -50,7 +50,7 @@ def render_summary(report: ScoreReport) -> str:
     """The readable terminal table of ``kaohe score``."""
     where = " ".join(str(x) for x in (report.region, report.year) if x)
     title = f"{where} 年度目标责任考核得分与等次".strip()
-    return f"{title}\n\n" + render_table(SUMMARY_HEADERS, summary_rows(report), max_width=40, clip_last=False)
+    return f"{title}\n\n" + render_table(SUMMARY_HEADERS, summary_rows(report))
 
 
 def detail_rows(report: ScoreReport) -> list[list[object]]:

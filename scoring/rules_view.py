@@ -112,7 +112,6 @@ def render_rules(rules: RuleSet) -> str:
         ["参数", "编号", "取值", "来源", "说明"],
         [[r.label, r.rule_id, format_value(r.field, r.value), _source_label(r, documents), _explanation(r)]
          for r in rows],
-        max_width=36,
     )  # fmt: skip
     lines = [f"{rules.region or '默认规则'}：计分与等次评定参数", "", table]
     if documents:

@@ -24,3 +24,10 @@ def seed_path(prefix: str) -> Path:
 @pytest.fixture
 def seed() -> object:
     return seed_path
+
+
+@pytest.fixture(autouse=True)
+def terminal_of_100_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI tables wrap to the terminal's width ($COLUMNS first): every test sees the width of a pipe,
+    whatever terminal runs the suite. A test that wants another width sets COLUMNS itself."""
+    monkeypatch.setenv("COLUMNS", "100")

@@ -16,7 +16,7 @@ WENZHOU = REAL / "zj-2012-county-dept-projects" / "notice.docx"  # 总牵头单�
 
 
 def run(*args: str) -> str:
-    result = CliRunner().invoke(cli, list(args), prog_name="kaohe", catch_exceptions=False)
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(cli, list(args), prog_name="kaohe", catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.stdout
 

@@ -37,7 +37,7 @@ def db(ingested: tuple[Path, Result]) -> Path:
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(cli, list(args), catch_exceptions=False)  # a row per line
     assert result.exit_code == 0, result.output
     return result
 

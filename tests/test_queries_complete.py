@@ -98,7 +98,7 @@ def found(store: Store, query: str, year: int | None = None) -> list[tuple[int, 
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(cli, list(args), catch_exceptions=False)  # a row per line
     assert result.exit_code == 0, result.output
     return result
 

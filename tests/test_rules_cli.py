@@ -29,7 +29,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(*args: str, code: int = 0) -> Result:
-    result = CliRunner().invoke(cli, ["rules", *args], catch_exceptions=False)
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(cli, ["rules", *args], catch_exceptions=False)  # a row per line
     assert result.exit_code == code, result.output
     return result
 
