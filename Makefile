@@ -43,6 +43,7 @@ samples: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_start.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -6,10 +6,11 @@
    the PDF files), peak RSS. Compared with the parse-only cost of the same files
    (``parsers.parse`` on each), per format. Goal: ingest ≤ 1.5× parse.
 2. ``store.queries.owner`` latency over ~200 varied queries (substrings of real
-   indicators, two-character queries, misspelt ones that take the fuzzy path,
-   strings found nowhere; a quarter with a year filter) on a store of
-   ≥ 100,000 indicators (corpus + bulk .txt notices, built through the
-   pipeline and cached). Goal: p95 < 50 ms.
+   indicators of every length: 1, 2, 3 and 4–10 characters, the last also typed
+   in traditional characters; misspelt ones that take the fuzzy path, strings
+   found nowhere; a quarter with a year filter) on a store of ≥ 100,000
+   indicators (corpus + bulk .txt notices, built through the pipeline and
+   cached). Goal: p95 < 50 ms for every kind (issue 14).
 
 Each part runs in a fresh interpreter; imports and the department registry are
 loaded before the clock starts.
@@ -35,7 +36,18 @@ from measure import machine, markdown_table, peak_rss_mb, run_worker, verdict
 GOAL_INGEST_OVER_PARSE = 1.5
 GOAL_QUERY_P95_MS = 50.0
 QUERY_SEED = 7
-QUERY_KINDS = ("substring", "substring", "substring", "substring", "short", "misspelt", "misspelt", "absent")
+QUERY_KINDS = ("substring", "substring", "one", "short", "three", "traditional", "misspelt", "absent")
+QUERY_SIZES = {"one": 1, "short": 2, "three": 3}  # characters; the other kinds take 4–10
+QUERY_LABELS = {
+    "one": "1 character",
+    "short": "2 characters",
+    "three": "3 characters",
+    "substring": "4–10 characters",
+    "traditional": "4–10, traditional",
+    "misspelt": "misspelt (fuzzy)",
+    "absent": "found nowhere",
+    "all": "**all**",
+}
 FORMATS = (".docx", ".txt", ".html", ".pdf")
 
 
@@ -148,6 +160,9 @@ def stages_worker(corpus: Path) -> dict:
 
 def make_queries(db, n: int) -> list[tuple[str, str, int | None]]:  # type: ignore[no-untyped-def]
     """(kind, query, year) triples drawn from the store's own texts, deterministic for a given store."""
+    import opencc
+
+    to_traditional = opencc.OpenCC("s2t")
     rng = random.Random(QUERY_SEED)
     max_id = next(iter(db.query("select max(id) as m from indicators")))["m"]
     years = [r["year"] for r in db.query("select distinct year from frameworks where year is not null")]
@@ -160,12 +175,14 @@ def make_queries(db, n: int) -> list[tuple[str, str, int | None]]:  # type: igno
     queries = []
     for index, text in enumerate(texts):
         kind = QUERY_KINDS[index % len(QUERY_KINDS)]
-        size = 2 if kind == "short" else rng.randint(4, 10)
+        size = QUERY_SIZES.get(kind) or rng.randint(4, 10)
         start = rng.randint(0, len(text) - size)
         query = text[start : start + size]
         if kind == "misspelt":
             position = rng.randrange(len(query))
             query = query[:position] + rng.choice("甲乙丙丁戊己庚辛壬癸") + query[position + 1 :]
+        elif kind == "traditional":
+            query = to_traditional.convert(query)
         elif kind == "absent":
             query = "".join(rng.choice("鑫淼焱垚犇骉羴猋") for _ in range(rng.randint(4, 8)))
         year = rng.choice(years) if index % 4 == 3 and years else None
@@ -248,12 +265,12 @@ def report_stages(result: dict) -> None:
 def report_queries(result: dict) -> bool:
     timings = result["timings"]
     rows = []
-    for kind in ("substring", "short", "misspelt", "absent", "all"):
+    for kind in ("one", "short", "three", "substring", "traditional", "misspelt", "absent", "all"):
         ms = [t for k, t, _ in timings if kind in (k, "all")]
         hits = [h for k, _, h in timings if kind in (k, "all")]
         rows.append(
             [
-                kind,
+                QUERY_LABELS[kind],
                 len(ms),
                 f"{_percentile(ms, 50):.1f}",
                 f"{_percentile(ms, 95):.1f}",
@@ -261,15 +278,17 @@ def report_queries(result: dict) -> bool:
                 f"{statistics.mean(hits):.0f}",
             ]
         )
-    p95 = _percentile([t for _, t, _ in timings], 95)
-    ok = p95 < GOAL_QUERY_P95_MS
+    kinds = {k for k, _, _ in timings}
+    worst = max(_percentile([t for k, t, _ in timings if k == kind], 95) for kind in kinds)
+    ok = worst < GOAL_QUERY_P95_MS
     counts = result["counts"]
     print(
         f"\n### owner() latency — {counts['indicators']:,} indicators, {counts['documents']} documents, "
         f"{result['size_mb']:.0f} MB store\n"
     )
     print(markdown_table(["queries", "n", "p50 (ms)", "p95 (ms)", "max (ms)", "mean answers"], rows))
-    print(f"\nGoal p95 < {GOAL_QUERY_P95_MS:.0f} ms: {verdict(ok)}. Peak RSS {result['peak_rss_mb']:.0f} MB.")
+    print(f"\nGoal p95 < {GOAL_QUERY_P95_MS:.0f} ms for every kind (worst {worst:.1f} ms): {verdict(ok)}. "
+          f"Peak RSS {result['peak_rss_mb']:.0f} MB.")  # fmt: skip
     slowest = sorted(zip(timings, result["queries"], strict=True), key=lambda x: -x[0][1])[:5]
     print("Slowest: " + "; ".join(f"{q} ({k}, {t:.0f} ms, {h} answers)" for (k, t, h), q in slowest))
     return ok

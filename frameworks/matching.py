@@ -19,13 +19,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 import regex
 from rapidfuzz import fuzz, process
 
 from normalize.numbers import normalize_for_matching
 from normalize.target_cues import UNIT
+
+if TYPE_CHECKING:  # numpy loads when two frameworks are compared, not when `kaohe frameworks` picks copies
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,8 @@ def _tokens(key: str) -> str:
 
 def score_matrix(old_keys: Sequence[str], new_keys: Sequence[str]) -> np.ndarray:
     """Similarity (0–100) of every old key to every new key."""
+    import numpy as np
+
     chars = process.cdist(old_keys, new_keys, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
     old_tokens = [_tokens(k) for k in old_keys]
     new_tokens = [_tokens(k) for k in new_keys]
@@ -91,6 +96,8 @@ def score_matrix(old_keys: Sequence[str], new_keys: Sequence[str]) -> np.ndarray
 
 def match(old: Sequence[MatchItem], new: Sequence[MatchItem], threshold: float = MATCH_THRESHOLD) -> list[Pair]:
     """One-to-one pairs of old and new items whose text similarity reaches ``threshold``."""
+    import numpy as np
+
     old_keys = [indicator_key(i.text) for i in old]
     new_keys = [indicator_key(i.text) for i in new]
     pairs, old_left, new_left = _exact_pairs(old, new, old_keys, new_keys)

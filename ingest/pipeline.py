@@ -48,6 +48,7 @@ class FileResult(BaseModel):
     deductions: int = 0
     warnings: list[str] = Field(default_factory=list)  # Chinese messages, for people
     warning_codes: list[str] = Field(default_factory=list)  # the stable code of each warning, in the same order
+    error_code: str | None = None  # why a failed file failed, for programs (IngestError.code and the like)
     seconds: float = 0.0
     duplicate_of: str | None = None
 
@@ -128,6 +129,22 @@ def _worker_for(registry: DepartmentRegistry) -> Worker[Understood]:
     return worker
 
 
+def warm_up(registry: DepartmentRegistry) -> None:
+    """Load now what the first file would: spaCy + jieba, every parser with its library, the LibreOffice
+    version (when installed), then fork the parse worker ``ingest_file`` uses for ``registry``, which inherits
+    them. ``kaohe watch`` calls it before it says it is watching: the first file is read as fast as the next."""
+    import parsers
+    import parsers.metadata  # used by every parse
+    from parsers.legacy_parser import find_soffice, libreoffice_version
+
+    _warm_models()
+    for fmt in parsers.BACKENDS:
+        parsers.backend(fmt)
+    if soffice := find_soffice():
+        libreoffice_version(soffice)
+    _worker_for(registry).start()
+
+
 @dataclass
 class _Job:
     """A file on its way through: when it started, and its result if it needed no reading."""
@@ -169,11 +186,13 @@ def _complete(job: _Job, store: Store, worker: Worker[Understood]) -> FileResult
     try:
         done = worker.result(path)
     except IngestError as e:
-        return FileResult(file=str(path), status="failed", error=str(e), seconds=time.perf_counter() - job.started)
+        return FileResult(file=str(path), status="failed", error=str(e), error_code=e.code,
+                          seconds=time.perf_counter() - job.started)  # fmt: skip
     except WorkerBug as e:
         log.debug("%s: 内部错误（kaohe 的缺陷）\n%s", path, e.trace)  # the person sees the one line below
         error = f"{path}：内部错误（kaohe 的缺陷，请报告）：{e}"
-        return FileResult(file=str(path), status="failed", error=error, seconds=time.perf_counter() - job.started)
+        return FileResult(file=str(path), status="failed", error=error, error_code="internal_error",
+                          seconds=time.perf_counter() - job.started)  # fmt: skip
     document, frameworks = done.document, done.frameworks
     saving = time.perf_counter()
     saved = store.save(document, frameworks, done.region, done.mentions, done.roster, done.rule_values)
@@ -243,7 +262,8 @@ def _each_file(paths: Iterable[Path]) -> Iterator[Path | _Job]:
         try:
             yield from iter_notice_files([root])
         except OSError as e:
-            failed = FileResult(file=str(root), status="failed", error=f"{root}：无法读取（{e}）")
+            error = f"{root}：无法读取（{e}）"
+            failed = FileResult(file=str(root), status="failed", error=error, error_code="unreadable_file")
             yield _Job(root, time.perf_counter(), failed)
 
 
@@ -255,12 +275,13 @@ def _guarded(path: Path, step: Callable[[], _Job]) -> _Job:
         return step()
     except OSError as e:  # unreadable, vanished, permission denied: a failed file, not a bug
         log.debug("%s: %s", path, e, exc_info=True)
-        error = f"{path}：无法读取（{e.strerror or e}）"
+        error, code = f"{path}：无法读取（{e.strerror or e}）", "unreadable_file"
     except Exception as e:
         not_stored = getattr(e, "not_stored", None)  # a store error says itself why the file is not stored
         log.debug("%s: %s", path, e, exc_info=True)
         if callable(not_stored):
-            error = str(not_stored(path))
+            error, code = str(not_stored(path)), "not_stored"
         else:
-            error = f"{path}：意外错误（kaohe 的缺陷，请报告：{type(e).__name__}: {e}）"
-    return _Job(path, time.perf_counter(), FileResult(file=str(path), status="failed", error=error[:1000]))
+            error, code = f"{path}：意外错误（kaohe 的缺陷，请报告：{type(e).__name__}: {e}）", "internal_error"
+    failed = FileResult(file=str(path), status="failed", error=error[:1000], error_code=code)
+    return _Job(path, time.perf_counter(), failed)

@@ -16,17 +16,19 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlite_utils import Database
 
-from frameworks.mentions import Mention
-from frameworks.model import Framework, Indicator
-from parsers.document import Document
 from store import errors, search_index
 from store.errors import LockWait, NotAStore, StoreLocked, is_busy, lock_holders, store_error
 from store.results import RosterRow, SaveResult
 from store.schema import migrations
+
+if TYPE_CHECKING:  # annotations only: a query must not load the table reader and the parsers
+    from frameworks.mentions import Mention
+    from frameworks.model import Framework, Indicator
+    from parsers.document import Document
 
 T = TypeVar("T")
 

@@ -4,13 +4,15 @@ which frameworks ``kaohe template`` and ``kaohe score`` work on (``select_framew
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
-from frameworks.yearly import pick_copies
-from scoring.model import IndicatorInfo
 from store.queries import _targets, frameworks
+
+if TYPE_CHECKING:  # cli reads ALL_KINDS at start: the scoring model and diff code load when a query runs
+    from scoring.model import IndicatorInfo
 
 _INFOS = """
 select i.id, i.framework_id, i.text, i.name, i.category, i.points, i.kind, i.lead,
@@ -25,6 +27,8 @@ order by f.document_id, f.seq, i.seq
 def indicator_infos(db: Database, framework_ids: Sequence[int]) -> list[IndicatorInfo]:
     """Every indicator of the given frameworks (document and table order), with its framework's
     kind, title, region, year, group and assessee, and its parsed targets."""
+    from scoring.model import IndicatorInfo
+
     ids = sorted({int(i) for i in framework_ids})
     if not ids:
         return []
@@ -58,6 +62,8 @@ def frameworks_for(db: Database, region: str, year: int) -> list[int]:
     A notice received in several formats gives one framework row per copy; the copy from the most
     faithful format is kept (``frameworks.yearly.FORMAT_PREFERENCE``: .docx first), the same choice
     ``kaohe diff`` makes."""
+    from frameworks.yearly import pick_copies
+
     picked = pick_copies(frameworks(db, region=region, year=year))
     return sorted(side.id for side in picked.values())
 
