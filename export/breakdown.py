@@ -232,11 +232,11 @@ def build_breakdown(
     """The 一览表 of these frameworks (one copy each), grouped ``by``, limited to ``units`` if given."""
     chosen, copies = pick_one_copy(found)
     if not chosen:
-        raise BreakdownError("no framework to export")
+        raise BreakdownError("没有可导出的框架")
     places = {(f.region, f.year) for f in chosen}
     if len(places) > 1:
         listed = "、".join(f"{r or '?'} {y or '?'}" for r, y in sorted(places, key=str))
-        raise BreakdownError(f"the frameworks span {listed}; export one region and year at a time")
+        raise BreakdownError(f"这些框架分属 {listed}；请一次导出一个地区、一个年度")
     region, year = next(iter(places))
     rows = queries.framework_rows(db, [f.id for f in chosen])
     points = queries.category_points(db, [f.id for f in chosen])

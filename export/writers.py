@@ -14,7 +14,7 @@ def format_for(path: Path, fmt: str | None = None) -> str:
     """``fmt`` if given, else the file's extension; a BreakdownError for anything else."""
     chosen = (fmt or path.suffix.lstrip(".")).lower()
     if chosen not in FORMATS:
-        raise BreakdownError(f"{path.name}: cannot tell the format; use .xlsx, .docx, .md or .csv, or --format")
+        raise BreakdownError(f"{path.name}：看不出导出格式；文件名请以 .xlsx、.docx、.md 或 .csv 结尾，或用 --format")
     return chosen
 
 

@@ -234,7 +234,9 @@ class SheetError(BaseModel):
     message: str
 
     def __str__(self) -> str:
-        column = f"，列 {self.column}" if self.column else ""
+        from scoring.template_layout import column_label  # the layout imports this module
+
+        column = f"，列 {column_label(self.sheet, self.column)}" if self.column else ""
         return f"{self.sheet} 第{self.row}行{column}：{self.message}"
 
 

@@ -41,6 +41,7 @@ from scoring.template_layout import (
     SOCIAL,
     UNITS,
     VETOES,
+    header_key,
 )
 
 log = logging.getLogger(__name__)
@@ -158,19 +159,32 @@ def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
-def _rows(raw: list[list[Any]], numbered: bool) -> tuple[list[str], list[Row]]:
-    """(header keys, rows with their numbers); blank rows dropped; the header is the first non-blank row."""
-    header: list[str] | None = None
-    rows: list[Row] = []
+def _rows(raw: list[list[Any]], numbered: bool, section: str | None = None) -> tuple[list[str], list[Row]]:
+    """(header keys, rows with their numbers); blank rows dropped. The header is the first row that
+    names at least two of the section's columns (Chinese names or English keys: ``header_key``), so
+    a title row above it is skipped; without one, the first non-blank row."""
+    numbered_rows = []
     for index, cells in enumerate(raw, start=1):
         number, values = (cells[0], cells[1:]) if numbered else (index, cells)
-        if all(_text(v) is None for v in values):
-            continue
-        if header is None:
-            header = [(_text(v) or "").lower() for v in values]
-            continue
-        rows.append((number, dict(zip(header, values, strict=False))))
-    return header or [], rows
+        if any(_text(v) is not None for v in values):
+            numbered_rows.append((number, values))
+    at = 0
+    if section in SECTION_COLUMNS:
+        found = [n for n, (_, values) in enumerate(numbered_rows) if _named(section, values) >= 2]
+        at = found[0] if found else 0
+    if not numbered_rows:
+        return [], []
+    values = numbered_rows[at][1]
+    if section in SECTION_COLUMNS:
+        header = [header_key(section, v) or (_text(v) or "").lower() for v in values]
+    else:
+        header = [(_text(v) or "").lower() for v in values]
+    rows = [(number, dict(zip(header, cells, strict=False))) for number, cells in numbered_rows[at + 1 :]]
+    return header, rows
+
+
+def _named(section: str, values: list[Any]) -> int:
+    return sum(1 for v in values if header_key(section, v))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,12 +206,12 @@ def read_results(path: Path | str) -> ResultsSheet:
         sheet.errors.append(SheetError(sheet=LINES, row=1, message="缺少指标完成情况表"))
     for name, parse in _PARSERS.items():
         if name in raw:
-            header, rows = _rows(raw[name], numbered)
+            header, rows = _rows(raw[name], numbered, name)
             _check_header(name, header, sheet.errors)
             parse(sheet, rows, _Reader(name, sheet.errors))
     if META in raw:
         sheet.framework_ids = _framework_ids(_rows(raw[META], numbered)[1])
-    log.info("read %s: %d lines, %d errors", path, len(sheet.lines), len(sheet.errors))
+    log.info("已读取 %s：%d 行，%d 处错误", path, len(sheet.lines), len(sheet.errors))
     return sheet
 
 

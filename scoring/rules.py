@@ -236,7 +236,7 @@ def build_rule_set(params: dict[str, Param], region: str | None = None, missing:
     )
     rules.warnings = check_rules(rules)
     for warning in rules.warnings:
-        log.info("rules%s: %s", f" ({region})" if region else "", warning)
+        log.info("规则%s：%s", f"（{region}）" if region else "", warning)
     return rules
 
 
@@ -321,7 +321,7 @@ def _params_from_rows(rows: list[StoredRuleValue]) -> dict[str, Param]:
     params = {}
     for row in rows:
         if row.field not in PARAMS:
-            log.warning("%s: stored rule value for unknown parameter %s ignored", row.path, row.field)
+            log.warning("%s：存储中的规则值属于未知参数 %s，已忽略", row.path, row.field)
             continue
         spec = PARAMS[row.field]
         values = row.value if spec.components else {"value": row.value}

@@ -104,15 +104,23 @@ def _explanation(row: RuleRow) -> str:
     return row.note or ""
 
 
+TABLE_HEADERS = ["参数", "编号", "取值", "来源", "说明"]
+
+
+def table_rows(rules: RuleSet) -> list[list[str]]:
+    """The rules as an official reads them (``TABLE_HEADERS``): the terminal table and the score report's 说明."""
+    rows = rule_rows(rules)
+    documents = sorted({r.source for r in rows if r.stated_by_document})
+    return [
+        [r.label, r.rule_id, format_value(r.field, r.value), _source_label(r, documents), _explanation(r)] for r in rows
+    ]
+
+
 def render_rules(rules: RuleSet) -> str:
     """The rules table, then the parameters the region's 办法 did not state and any inconsistency."""
     rows = rule_rows(rules)
     documents = sorted({r.source for r in rows if r.stated_by_document})
-    table = render_table(
-        ["参数", "编号", "取值", "来源", "说明"],
-        [[r.label, r.rule_id, format_value(r.field, r.value), _source_label(r, documents), _explanation(r)]
-         for r in rows],
-    )  # fmt: skip
+    table = render_table(TABLE_HEADERS, table_rows(rules))
     lines = [f"{rules.region or '默认规则'}：计分与等次评定参数", "", table]
     if documents:
         names = [f"办法{i} = {d}" if len(documents) > 1 else f"办法 = {d}" for i, d in enumerate(documents, 1)]

@@ -15,15 +15,16 @@ Which rows a template holds (one *line* per indicator and unit, kind ``indicator
   deduction / veto / bonus indicators are listed as references in the 负面清单扣分 / 一票否决 / 加分
   sheets, beside the rows the office fills in.
 
-The layout (sheet names, English header keys, reference columns ``ref_*``) lives in
-``scoring/template_layout.py``, shared with the reader ``scoring/results_io.py``; the .xlsx writer
-is ``scoring/template_xlsx.py``.
+The layout (sheet names, the keys and Chinese header names of the columns, reference columns
+``ref_*``) lives in ``scoring/template_layout.py``, shared with the reader ``scoring/results_io.py``;
+the .xlsx writer is ``scoring/template_xlsx.py`` (its page: ``export/layout.py``).
 """
 
 from __future__ import annotations
 
 import csv
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from scoring.template_layout import (
     UNITS,
     VETOES,
     explanation_lines,
+    headers,
     indicator_label,
     target_text,
 )
@@ -86,6 +88,9 @@ class TemplateUnit(BaseModel):
 
 class TemplateContent(BaseModel):
     framework_ids: list[int] = Field(default_factory=list)
+    region: str | None = None  # for the title: the region and year most indicators belong to
+    year: int | None = None
+    sources: list[str] = Field(default_factory=list)  # the frameworks' titles, for the footer
     lines: list[TemplateLine] = Field(default_factory=list)
     units: list[TemplateUnit] = Field(default_factory=list)
     deduction_items: list[ReferenceItem] = Field(default_factory=list)
@@ -119,6 +124,10 @@ def template_rows(
     ``RuleSet.social_components``; default 第二十五条). ``notes``: said first in the 说明 sheet
     (e.g. ``FrameworkSelection.notes()``)."""
     content = TemplateContent(framework_ids=sorted({i.framework_id for i in infos}), notes=list(notes))
+    places = Counter((i.region, i.year) for i in infos if i.region or i.year)
+    if places:
+        content.region, content.year = places.most_common(1)[0][0]
+    content.sources = list(dict.fromkeys(i.framework_title for i in infos if i.framework_title))
     if social_max:
         content.social_max = dict(social_max)
     units: dict[str, UnitCategory] = {}
@@ -188,8 +197,14 @@ def _add_reference(content: TemplateContent, info: IndicatorInfo) -> None:
 # Sections: the same rows for .xlsx sheets and .csv sections
 
 
+def title(content: TemplateContent, section: str | None = None) -> str:
+    """``佳县2020年度目标责任考核结果填报表——指标完成情况``."""
+    where = f"{content.region or ''}{f'{content.year}年度' if content.year else ''}"
+    return f"{where}目标责任考核结果填报表" + (f"——{section}" if section else "")
+
+
 def sections(content: TemplateContent) -> dict[str, tuple[list[str], list[list[object]]]]:
-    """Section name → (header keys, rows), in file order (说明 and meta excluded)."""
+    """Section name → (column keys, rows), in file order (说明 and meta excluded)."""
     lines = [
         [ln.indicator_id, ln.unit, ln.indicator, ln.points, ln.target, None, None, None, None, None, None, None]
         for ln in content.lines
@@ -198,7 +213,7 @@ def sections(content: TemplateContent) -> dict[str, tuple[list[str], list[list[o
     bonus = _beside([], [[r.indicator_id, r.item, r.points] for r in content.bonus_items], 4)
     vetoes = _beside([], [[r.indicator_id, r.item] for r in content.veto_items], 3)
     social = [[u.unit, None, None, None, None, _social_note(content, u.category)] for u in content.units]
-    units = [[u.unit, u.category, None, None] for u in content.units]
+    units = [[u.unit, CATEGORY_LABELS[u.category], None, None] for u in content.units]
     rows = {LINES: lines, DEDUCTIONS: deductions, BONUS: bonus, VETOES: vetoes, SOCIAL: social, UNITS: units}
     return {name: (list(SECTION_COLUMNS[name]), rows[name]) for name in rows}
 
@@ -242,16 +257,16 @@ def write_template(content: TemplateContent, path: Path | str) -> Path:
         _write_csv(content, path)
     else:
         raise ValueError(f"unsupported template format {path.suffix!r}: use .xlsx or .csv")
-    log.info("template %s: %d lines, %d units", path, len(content.lines), len(content.units))
+    log.info("模板 %s：%d 行，%d 个单位", path, len(content.lines), len(content.units))
     return path
 
 
 def _write_csv(content: TemplateContent, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        for name, (header, rows) in sections(content).items():
+        for name, (_, rows) in sections(content).items():
             writer.writerow([f"[{name}]"])
-            writer.writerow(header)
+            writer.writerow(headers(name))
             writer.writerows([_csv_cell(v) for v in row] for row in rows)
             writer.writerow([])
         writer.writerow(["[说明]"])

@@ -1,13 +1,16 @@
 """The results sheet's layout, shared by its writer (scoring/template.py) and reader (scoring/results_io.py).
 
-Every sheet (``.xlsx``) or section (``.csv``, opened by a marker line ``[名称]``) starts with one header
-row of English keys; columns whose key starts with ``ref_`` are reference columns the reader
-ignores. Row numbers in error messages are the row numbers a spreadsheet shows (in a .csv: the
-file's line numbers).
+Every sheet (``.xlsx``, after its title row) or section (``.csv``, opened by a marker line ``[名称]``)
+has one header row of Chinese column names (``HEADERS``; each stands for a key of ``SECTION_COLUMNS``).
+The reader takes the first row that names the section's columns as the header, in Chinese, or in
+the English keys earlier templates wrote (``header_key``), so sheets filled in before still score.
+Columns whose key starts with ``ref_`` are reference columns the reader ignores. Row numbers in
+error messages are the row numbers a spreadsheet shows (in a .csv: the file's line numbers).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING, Any, get_args
 
 from scoring.model import CATEGORY_LABELS, FLAG_LABELS, UnitFlagName
@@ -65,6 +68,51 @@ COLUMN_LABELS: dict[str, str] = {
     "ref_points": "参考：分值",
     "ref_max": "参考：各项满分",
 }
+
+# The header row people read: short Chinese names (the longer COLUMN_LABELS are the header cells' comments).
+HEADERS: dict[str, str] = {
+    "indicator_id": "指标编号", "unit": "单位", "indicator": "考核指标", "points": "分值", "target": "目标值",
+    "actual": "完成值", "completion_pct": "完成率(%)", "qualitative_score": "定性评分", "note": "备注",
+    "routine_pct": "平时考核(%)", "highlight_pct": "特色亮点(%)", "year_end_pct": "年终考核(%)",
+    "amount": "分值", "city_imposed": "致市考扣分(是/否)", "city_linked": "市考加分(是/否)", "reason": "事由",
+    "peer": "同级互评", "superior": "上级评价", "representatives": "各界代表评价", "public": "群众评价",
+    "category": "类别", "flags": "特殊情形", "ref_indicator_id": "参考：条目编号", "ref_item": "参考：条目内容",
+    "ref_points": "参考：分值", "ref_max": "参考：各项满分",
+}  # fmt: skip
+_SECTION_HEADERS: dict[str, dict[str, str]] = {  # where a key means something else in a section
+    "负面清单扣分": {"indicator_id": "条目编号", "amount": "扣分"},
+    "一票否决": {"indicator_id": "条目编号"},
+    "加分": {"amount": "加分"},
+}
+
+
+def headers(section: str) -> list[str]:
+    """The Chinese header row of a section (an empty key stays an empty spacer column)."""
+    names = {**HEADERS, **_SECTION_HEADERS.get(section, {})}
+    return [names.get(key, key) for key in SECTION_COLUMNS[section]]
+
+
+def column_label(section: str, key: str) -> str:
+    """A column key as the sheet's header names it (``indicator_id`` → ``指标编号``); other text as is."""
+    return {**HEADERS, **_SECTION_HEADERS.get(section, {})}.get(key, key)
+
+
+def _folded(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def header_key(section: str, text: object) -> str | None:
+    """The key a header cell stands for: its Chinese name (this template's or the longer one earlier
+    templates put in comments) or the English key; None for anything else."""
+    if text is None:
+        return None
+    wanted = _folded(str(text))
+    for key in SECTION_COLUMNS.get(section, ()):
+        names = (key, HEADERS.get(key, ""), _SECTION_HEADERS.get(section, {}).get(key, ""), COLUMN_LABELS.get(key, ""))
+        if key and any(name and _folded(name) == wanted for name in names):
+            return key
+    return None
+
 
 CATEGORY_ALIASES: dict[str, str] = {
     **{key: key for key in CATEGORY_LABELS},
@@ -138,24 +186,22 @@ def _one_target(target: dict[str, Any]) -> str:
 
 def explanation_lines(content: TemplateContent) -> list[str]:
     """The Chinese 说明 (one paragraph per entry)."""
-    flag_list = "；".join(f"{k}（{v}）" for k, v in SHEET_FLAG_LABELS.items())
+    flag_list = "、".join(SHEET_FLAG_LABELS.values())
     lines = [
         "本表由 kaohe template 生成，供年终考核填报结果；kaohe score 读取本表计分。",
-        f"本表对应的考核框架编号：{' '.join(map(str, content.framework_ids))}（记录在 meta 中，请勿修改）。",
-        f"【{LINES}】每行为一个单位的一项指标。indicator_id、unit、indicator、points、target 为预填，请勿修改。",
-        "量化指标填 actual（实际完成值，与目标同单位，按解析出的目标计算完成率）或 completion_pct（完成率，"
-        "填 85 表示 85%，填写后优先于 actual）；一项指标含多个目标时请直接填 completion_pct。",
-        "定性指标（如“见专项责任书”）填 qualitative_score（得分，0 至该项分值）。",
-        "党建等共性指标可填 routine_pct（平时/日常）与 highlight_pct（特色亮点）；现场考核指标可填 "
-        "routine_pct 与 year_end_pct（年终实地考核），均为百分数。",
-        f"【{DEDUCTIONS}】每行一次扣分：unit 单位、indicator_id 负面清单条目编号（见右侧参考列）、amount 扣分"
-        "（正数；填了条目编号可不填，按条目分值扣）、city_imposed 因本单位导致市考扣分填“是”（加倍扣分）、"
-        "reason 事由。",
-        f"【{BONUS}】每行一次加分：unit、amount（正数）、city_linked 市考加分填“是”（加倍）、reason。",
-        f"【{VETOES}】每行一次一票否决：unit、indicator_id（如有）、reason。被否决单位评为较差。",
+        f"本表对应的考核框架编号：{' '.join(map(str, content.framework_ids))}（记录在隐藏的 meta 表中，请勿修改）。",
+        f"【{LINES}】每行为一个单位的一项指标。指标编号、单位、考核指标、分值、目标值为预填（灰底），请勿修改。",
+        "量化指标填“完成值”（与目标同单位，按解析出的目标计算完成率）或“完成率(%)”（填 85 表示 85%，"
+        "填写后优先于完成值）；一项指标含多个目标时请直接填完成率。",
+        "定性指标（如“见专项责任书”）填“定性评分”（得分，0 至该项分值）。",
+        "党建等共性指标可填“平时考核(%)”与“特色亮点(%)”；现场考核指标可填“平时考核(%)”与“年终考核(%)”，均为百分数。",
+        f"【{DEDUCTIONS}】每行一次扣分：单位、条目编号（负面清单条目，见右侧参考列）、扣分（正数；填了条目编号"
+        "可不填，按条目分值扣）、致市考扣分（因本单位导致市考扣分填“是”，加倍扣分）、事由。",
+        f"【{BONUS}】每行一次加分：单位、加分（正数）、市考加分（市考加分填“是”，加倍）、事由。",
+        f"【{VETOES}】每行一次一票否决：单位、条目编号（如有）、事由。被否决单位评为较差。",
         f"【{SOCIAL}】每单位一行，按各项自身分制填分；右侧列出该类别各项满分。",
-        f"【{UNITS}】category 可改为 town/dept/resident 或 镇（办）/县直部门/驻县单位；"
-        f"flags 可填（逗号分隔）：{flag_list}。",
-        "以 ref_ 开头的列仅供参考，读取时忽略。CSV 文件中各部分以 [名称] 行开始、下一行为列名，各部分之间空一行。",
+        f"【{UNITS}】类别填 镇（办）、县直部门 或 驻县单位；特殊情形可填多项（逗号或顿号分隔）：{flag_list}。",
+        "标“参考”的列仅供参考，读取时忽略。CSV 文件中各部分以 [名称] 行开始、下一行为列名，各部分之间空一行。",
+        "以前版本的模板（英文列名）填好的表仍可直接计分。",
     ]
     return lines + [f"注：{note}" for note in content.notes]

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from conftest import SAMPLES
 from docx import Document as open_docx
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from openpyxl import load_workbook
 
 from cli import cli, ingest_command
@@ -153,7 +154,15 @@ def test_xlsx_by_category(by_category: Breakdown, tmp_path: Path) -> None:
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    assert {"B4:B15", "B16:B23", "B24:B32", "B33:B34", "B35:B41", "B42:B51"} <= merged
+    assert {"B4:B15", "B24:B32", "B33:B34"} <= merged
+    breaks = [b.id + 1 for b in sheet.row_breaks.brk]  # the rows that start a page
+    assert breaks and all(4 < row <= 51 for row in breaks)
+    for first, last in ((16, 23), (35, 41), (42, 51)):  # a category crossing a page break: split, label repeated
+        cut = [b for b in breaks if first < b <= last]
+        pieces = list(zip([first, *cut], [*(b - 1 for b in cut), last], strict=True))
+        assert {f"B{a}:B{b}" for a, b in pieces if b > a} <= merged
+        assert len({sheet.cell(a, 2).value for a, _ in pieces}) == 1
+    assert sheet.cell(breaks[0], 2).value  # the first row of page 2 names its category
     rows = {sheet.cell(r, 3).value: r for r in range(4, 52)}
     forest = rows["营造林面积4万亩"]
     assert sheet.cell(forest, 4).value == 2 and isinstance(sheet.cell(forest, 4).value, int)
@@ -192,18 +201,27 @@ def test_docx_attachment(by_category: Breakdown, tmp_path: Path) -> None:
     title_run = document.paragraphs[2].runs[0]
     assert title_run._r.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     assert document.sections[0].page_width > document.sections[0].page_height  # landscape
-    (table,) = document.tables
+    tables = document.tables  # one table per page: each starts with the header row
+    assert len(tables) >= 2
     headers = ["序号", "考核内容", "考核指标", "分值", "牵头单位", "配合单位", "来源"]
-    assert [c.text for c in table.rows[0].cells] == headers
-    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert len(table.rows) == 1 + 48 + 1
-    assert table.cell(1, 1)._tc is table.cell(12, 1)._tc  # 经济发展 spans its 12 rows
-    assert table.cell(1, 1).text == "经济发展\n（20分）"
-    assert table.cell(13, 1)._tc is not table.cell(12, 1)._tc
-    body = table.cell(38, 2).paragraphs[0].runs[0]
-    assert table.cell(38, 2).text == "营造林面积4万亩" and table.cell(38, 3).text == "2"
-    assert body._r.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    assert [c.text for c in table.rows[-1].cells][:4] == ["合计", "合计", "合计", "96"]
+    for table in tables:
+        assert [c.text for c in table.rows[0].cells] == headers
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert table.rows[1].cells[1].text  # a category cut by the page break is named again
+    rows = [row for table in tables for row in table.rows[1:]]
+    assert len(rows) == 48 + 1
+    table = tables[0]
+    first_run = next(length for length in range(1, len(table.rows)) if table.cell(length, 1).text != "")
+    assert table.cell(1, 1)._tc is table.cell(min(12, len(table.rows) - 1), 1)._tc  # 经济发展 spans its rows
+    assert table.cell(1, 1).text == "经济发展\n（20分）" and first_run == 1
+    forest = next(row for row in rows if row.cells[2].text == "营造林面积4万亩")
+    assert forest.cells[3].text == "2"
+    assert forest.cells[2].paragraphs[0].runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert [c.text for c in rows[-1].cells][:4] == ["合计", "合计", "合计", "96"]
+    widths = [c.width for c in tables[0].rows[0].cells]
+    assert widths[3] >= Mm(14)  # 分值: wide enough for 27.5 on one line
+    footer = "".join(p.text for p in document.sections[0].footer.paragraphs)
+    assert "来源：佳县2020年度目标责任考核指标.docx；生成日期：" in footer and "第 " in footer and " 页，共 " in footer
     assert any("来源：佳县2020年度目标责任考核指标.docx" in p for p in paragraphs)
 
 
@@ -211,11 +229,11 @@ def test_docx_by_dept_one_table_per_unit(by_dept: Breakdown, tmp_path: Path) -> 
     path = tmp_path / "d.docx"
     write_breakdown(by_dept, path)
     document = open_docx(str(path))
-    assert len(document.tables) == len(by_dept.sections)
     headings = [p.text for p in document.paragraphs if p.text.startswith(("一、", "二、"))]
     assert headings[0] == "一、县发展改革和科技局（牵头14项，计27.5分；配合0项）"
-    for table, section in zip(document.tables, by_dept.sections, strict=True):
-        assert table.rows[-1].cells[0].text == "小计（牵头指标）"
+    totals = [table for table in document.tables if table.rows[-1].cells[0].text == "小计（牵头指标）"]
+    assert len(totals) == len(by_dept.sections) <= len(document.tables)  # a unit's table may go on over a page
+    for table, section in zip(totals, by_dept.sections, strict=True):
         assert float(table.rows[-1].cells[3].text) == section.carried_points
 
 
@@ -254,7 +272,7 @@ def run(db: Path, *args: str, code: int = 0) -> Result:
 def test_cli_breakdown_by_dept_xlsx(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "责任分解.xlsx"
     result = run(db, "breakdown", "--region", "佳县", "--year", "2020", "--by", "dept", "-o", str(out))
-    assert result.stderr.startswith(f"wrote {out}: {TITLE}, 50 rows in 15 sections, 96 points")
+    assert result.stderr.startswith(f"已写入 {out}：{TITLE}，15 节 50 行，96 分")
     assert load_workbook(out).active["A2"].value == TITLE
 
 
@@ -269,27 +287,30 @@ def test_cli_breakdown_ids_dept_and_format(db: Path, store: Store, tmp_path: Pat
 
 def test_cli_breakdown_errors(db: Path, tmp_path: Path) -> None:
     result = run(db, "breakdown", "-o", str(tmp_path / "x.pdf"), code=2)
-    assert "x.pdf: cannot tell the format" in result.stderr
+    assert "x.pdf：看不出导出格式" in result.stderr
     result = run(db, "breakdown", "--region", "佳县", "-o", str(tmp_path / "x.md"), code=1)
     assert result.stderr.strip() == (
-        "Error: the frameworks span 佳县 2020、佳县 2021; export one region and year at a time "
-        "(choose with --region and --year)"
+        "错误：这些框架分属 佳县 2020、佳县 2021；请一次导出一个地区、一个年度（请用 --region 和 --year 选定）"
     )
     result = run(db, "breakdown", "9999", "-o", str(tmp_path / "x.md"), code=1)
-    assert result.stderr.strip() == "Error: no framework with id 9999; see `kaohe frameworks`"
+    assert result.stderr.strip() == "错误：没有编号为 9999 的框架；见 kaohe frameworks"
     result = run(db, "breakdown", "--region", "佳县", "--year", "2020", "--dept", "县不存在局",
                  "-o", str(tmp_path / "x.md"), code=1)  # fmt: skip
-    assert result.stderr.strip() == "Error: 县不存在局: this unit has no rows in the breakdown"
+    assert result.stderr.strip() == "错误：县不存在局：该单位在任务分解中没有指标"
 
 
 def test_cli_dept_export(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "县林业局.docx"
     result = run(db, "dept", "县林业局", "--year", "2020", "-o", str(out))
-    assert result.stderr == f"wrote {out}: 县林业局2020年度考核指标任务和责任清单, 12 rows\n"
+    assert result.stderr == f"已写入 {out}：县林业局2020年度考核指标任务和责任清单，12 行\n"
     document = open_docx(str(out))
-    assert [len(t.rows) for t in document.tables] == [1 + 10 + 1, 1 + 2 + 1]
+    tables = [[row.cells[0].text for row in t.rows] for t in document.tables]  # one table per page and section
+    assert all(t[0] == "序号" for t in tables)  # each with the header row
+    subtotals = [n for n, t in enumerate(tables) if t[-1].startswith("小计")]
+    sections = [tables[a + 1 : b + 1] for a, b in zip([-1, *subtotals], subtotals, strict=False)]
+    assert [sum(len(t) - 1 for t in section) for section in sections] == [10 + 1, 2 + 1]
     csv_out = tmp_path / "县林业局.csv"
     run(db, "dept", "县林业局", "--year", "2020", "--format", "csv", "-o", str(csv_out))
     assert csv_out.read_text(encoding="utf-8-sig").count("\n") == 1 + 12
-    assert "--format needs -o FILE" in run(db, "dept", "县林业局", "--format", "md", code=2).stderr
+    assert "--format 需要同时用 -o 给出文件" in run(db, "dept", "县林业局", "--format", "md", code=2).stderr
     assert "县林业局" in run(db, "dept", "县林业局", "--year", "2020").stdout  # the terminal view is unchanged

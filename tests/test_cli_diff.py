@@ -97,10 +97,19 @@ def test_xlsx_report_has_chinese_sheets_and_headers(db: Path, tmp_path: Path) ->
     run(db, "--region", "佳县", "--years", "2020", "2021", "--format", "xlsx", "-o", str(out))
     book = load_workbook(out)
     assert book.sheetnames == ["概况", "新增指标", "删除指标", "调整指标", "部门汇总", "类别分值"]
-    changed = book["调整指标"]
-    assert [c.value for c in changed[1]][:5] == ["框架", "原指标", "新指标", "变化内容", "调整前"]
-    assert changed.freeze_panes == "A2" and changed.max_row == 1 + 24
-    assert book["新增指标"].max_row == 1 + 4 and book["删除指标"].max_row == 1 + 4
+    overview = [c.value for c in book["概况"]["A"]]
+    assert overview[0] == "佳县2020年度与2021年度考核指标对比" and overview[1] == "一、变化统计"
+    assert overview[2].startswith("新增 4 项，删除 4 项，调整 24 项")  # counts by kind first
+    assert "县乡村振兴局 0 → 30（+30）" in overview[4]  # units whose points changed
+    changed = book["调整指标"]  # title, a note, the header (one framework pair: no 框架 column)
+    header = [c.value for c in changed[3]]
+    assert header[:5] == ["原指标", "新指标", "变化内容", "原分值", "新分值"] and header[-1] == "匹配置信度"
+    assert changed.freeze_panes == "A4" and changed.max_row == 3 + 24 and changed.print_title_rows == "$3:$3"
+    points = header.index("新分值") + 1
+    rows = [r for r in range(4, 28) if "分值" in changed.cell(r, 3).value]
+    assert rows and all(changed.cell(r, points).fill.fgColor.rgb.endswith("FFE699") for r in rows)  # highlighted
+    assert changed.page_setup.orientation == "landscape" and changed.oddFooter.right.text == "第 &P 页，共 &N 页"
+    assert book["新增指标"].max_row == 2 + 4 and book["删除指标"].max_row == 2 + 4
 
 
 def test_markdown_report(db: Path) -> None:
@@ -138,4 +147,4 @@ def test_usage_errors(db: Path) -> None:
         result = CliRunner().invoke(cli, ["diff", *args, "--db", str(db)])
         assert result.exit_code == 2, args
     missing = CliRunner().invoke(cli, ["diff", "1", "99999", "--db", str(db)])
-    assert missing.exit_code == 1 and "no framework with id 99999" in missing.output
+    assert missing.exit_code == 1 and "没有编号为 99999 的框架" in missing.output

@@ -55,7 +55,7 @@ def test_round_trip_of_an_empty_template(infos: list[IndicatorInfo], tmp_path: P
     assert sheet.errors == []
     assert sheet.framework_ids == content.framework_ids
     assert [(ln.indicator_id, ln.unit) for ln in sheet.lines] == [(ln.indicator_id, ln.unit) for ln in content.lines]
-    assert sheet.lines[0].row == (2 if suffix == ".xlsx" else 3)  # .csv: the marker line comes first
+    assert sheet.lines[0].row == 3  # .xlsx: under the title and header rows; .csv: the marker line comes first
     assert all(ln.actual is None and ln.completion_pct is None for ln in sheet.lines)
     assert sheet.deductions == sheet.bonuses == sheet.vetoes == sheet.social == []
     assert len(sheet.units) == 10 and sheet.units[0].category == "town"
@@ -66,14 +66,14 @@ def test_filled_xlsx_reads_back(infos: list[IndicatorInfo], tmp_path: Path) -> N
     path = write_template(template_rows(infos), tmp_path / "t.xlsx")
     book = load_workbook(path)
     lines = book["指标完成情况"]
-    lines["F2"] = 1.5  # actual
-    lines["G3"], lines["G3"].number_format = 0.85, "0%"  # typed as 85% in Excel
-    lines["I3"] = "按统计局数据"
-    book["负面清单扣分"].append(["螅镇", book["负面清单扣分"]["G2"].value, None, "是", "市考扣分"])
-    book["加分"]["A2"], book["加分"]["B2"] = "县林业局", 1
-    book["一票否决"]["A2"], book["一票否决"]["C2"] = "通镇", "安全生产"
-    book["社会评价"]["B2"], book["社会评价"]["E2"] = 1.8, 2.5
-    book["单位情况"]["B2"], book["单位情况"]["C2"] = "镇（办）", "主要负责人被调整，全市末档或末位"
+    lines["F3"] = 1.5  # 完成值 (row 1 is the title, row 2 the header)
+    lines["G4"], lines["G4"].number_format = 0.85, "0%"  # typed as 85% in Excel
+    lines["I4"] = "按统计局数据"
+    book["负面清单扣分"].append(["螅镇", book["负面清单扣分"]["G3"].value, None, "是", "市考扣分"])
+    book["加分"]["A3"], book["加分"]["B3"] = "县林业局", 1
+    book["一票否决"]["A3"], book["一票否决"]["C3"] = "通镇", "安全生产"
+    book["社会评价"]["B3"], book["社会评价"]["E3"] = 1.8, 2.5
+    book["单位情况"]["B3"], book["单位情况"]["C3"] = "镇（办）", "主要负责人被调整，全市末档或末位"
     book.save(path)
     sheet = read_results(path)
     assert sheet.errors == []
@@ -145,7 +145,7 @@ def test_every_error_kind_with_its_row(infos: list[IndicatorInfo], tmp_path: Pat
         ("加分", 23, "amount"),
     }
     messages = [str(e) for e in check_results(sheet, infos).errors]
-    assert "指标完成情况 第3行，列 actual：“很多”不是数字" in messages
+    assert "指标完成情况 第3行，列 完成值：“很多”不是数字" in messages
     assert any("与第3行重复" in m for m in messages)
 
 
@@ -157,7 +157,7 @@ def test_ids_from_another_store_resolve_by_unit_and_text(
     assert all(mine[(ln.unit, ln.indicator)] != ln.indicator_id for ln in other.lines), "ids differ between stores"
     path = write_template(other, tmp_path / "other.xlsx")
     book = load_workbook(path)
-    book["负面清单扣分"].append(["螅镇", book["负面清单扣分"]["G3"].value, None, "否", ""])
+    book["负面清单扣分"].append(["螅镇", book["负面清单扣分"]["G4"].value, None, "否", ""])
     book.save(path)
     checked = check_results(read_results(path), infos)
     assert checked.errors == []

@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 from conftest import ROOT, SAMPLES
 
 from cli import cli, ingest_command
+from scoring.template_layout import header_key
 
 NOTICE = "佳县2020年度目标责任考核指标.docx"
 TOWNS = {"螅镇": 100, "坑镇": 95, "店镇": 90, "乌镇": 85, "金明寺镇": 80, "通镇": 75, "王家砭镇": 59}
@@ -35,7 +36,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _columns(sheet) -> dict[str, int]:
-    return {cell.value: cell.column for cell in sheet[1] if cell.value}
+    """Column key → number, from the Chinese header row (row 2, under the title)."""
+    keys = {cell.column: header_key(sheet.title, cell.value) for cell in sheet[2]}
+    return {key: column for column, key in keys.items() if key}
 
 
 @pytest.fixture(scope="module")
@@ -55,23 +58,23 @@ def results(db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, d
     book = openpyxl.load_workbook(path)
     lines = book["指标完成情况"]
     cols = _columns(lines)
-    for row in range(2, lines.max_row + 1):
+    for row in range(3, lines.max_row + 1):
         unit = lines.cell(row, cols["unit"]).value
         lines.cell(row, cols["completion_pct"], rates[unit])
     social = book["社会评价"]
     cols = _columns(social)
-    for row in range(2, social.max_row + 1):
+    for row in range(3, social.max_row + 1):
         values = SOCIAL["town" if social.cell(row, cols["unit"]).value in TOWNS else "dept"]
         for key, value in zip(("peer", "superior", "representatives", "public"), values, strict=True):
             social.cell(row, cols[key], value)
     deductions = book["负面清单扣分"]
     cols = _columns(deductions)
-    item = deductions.cell(2, cols["ref_indicator_id"]).value  # the first item: −1.5 (seed 002)
-    deductions.cell(2, cols["unit"], "坑镇")
-    deductions.cell(2, cols["indicator_id"], item)
-    deductions.cell(2, cols["city_imposed"], "是")
+    item = deductions.cell(3, cols["ref_indicator_id"]).value  # the first item: −1.5 (seed 002)
+    deductions.cell(3, cols["unit"], "坑镇")
+    deductions.cell(3, cols["indicator_id"], item)
+    deductions.cell(3, cols["city_imposed"], "是")
     vetoes = book["一票否决"]
-    vetoes.cell(2, _columns(vetoes)["unit"], "乌镇")
+    vetoes.cell(3, _columns(vetoes)["unit"], "乌镇")
     book.save(path)
     return path, rates
 
@@ -131,11 +134,20 @@ def test_table_and_xlsx_report(db: Path, results: tuple[Path, dict[str, int]], t
     report = tmp_path / "汇总.xlsx"
     run(*args, "--format", "xlsx", "-o", str(report))
     book = openpyxl.load_workbook(report)
-    assert book.sheetnames == ["汇总", "明细", "说明"]
-    assert book["汇总"].freeze_panes == "A2" and book["汇总"].cell(2, 3).value == "螅镇"
+    assert book.sheetnames[0] == "汇总" and book.sheetnames[-1] == "说明"
+    assert book.sheetnames[1:3] == ["明细-螅镇", "明细-坑镇"] and len(book.sheetnames) == 2 + 10  # one per unit
+    summary = book["汇总"]
+    assert summary["A1"].value == "佳县2020年度目标责任考核得分与等次"  # title row, then the header
+    assert summary.freeze_panes == "A3" and summary.cell(3, 3).value == "螅镇" and summary.cell(2, 11).value == "标记"
+    assert summary.page_setup.fitToWidth == 1 and summary.print_title_rows == "$2:$2"
+    assert "B3:B9" not in {str(r) for r in summary.merged_cells} and "A3:A9" in {str(r) for r in summary.merged_cells}
+    unit = book["明细-坑镇"]
+    assert unit.page_setup.fitToHeight == 1  # the unit's statement prints on one page
+    texts = [str(c.value) for row in unit.iter_rows() for c in row if c.value is not None]
+    assert any("92.5" in t for t in texts) and any("第二十四条" in t for t in texts) and "扣分" in texts
     assert any("第二十四条" in str(c.value) for row in book["说明"].iter_rows() for c in row)
     about = [row[0] for row in book["说明"].iter_rows(values_only=True)]
-    assert "默认只含 per_unit" in about[0] and "未列入" in about[1]  # which frameworks were scored
+    assert "默认只含 per_unit" in about[1] and "未列入" in about[2]  # which frameworks were scored
     assert book["说明"].cell(about.index("参数") + 1, 1).font.bold
 
 
@@ -144,11 +156,11 @@ def test_errors_stop_scoring_unless_partial(db: Path, results: tuple[Path, dict[
     broken = tmp_path / "坏.xlsx"
     book = openpyxl.load_workbook(path)
     lines = book["指标完成情况"]
-    lines.cell(3, _columns(lines)["completion_pct"], "很好")
+    lines.cell(4, _columns(lines)["completion_pct"], "很好")
     book.save(broken)
     args = ["score", "--region", "佳县", "--year", "2020", "--results", str(broken), "--db", str(db)]
     failed = run(*args, code=1)
-    assert "指标完成情况 第3行" in failed.output
+    assert "指标完成情况 第4行" in failed.output
     partial = json.loads(run(*args, "--allow-partial", "--json").stdout)
     assert partial["partial"] is True and partial["sheet_errors"]
 
@@ -244,4 +256,4 @@ def test_score_selects_like_template(db: Path, results: tuple[Path, dict[str, in
     args = ["score", "--region", "佳县", "--year", "2020", "--results", str(path), "--db", str(db)]
     # the sheet holds the assessed units' lines; scored against the breakdown alone they are unknown
     failed = run(*args, "--kind", "breakdown", code=1)
-    assert "按 --kind 只含 breakdown" in failed.stderr and "指标完成情况 第2行，列 indicator_id" in failed.stderr
+    assert "按 --kind 只含 breakdown" in failed.stderr and "指标完成情况 第3行，列 指标编号" in failed.stderr

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from cli import cli, ingest_command
 from scoring.model import IndicatorInfo
 from scoring.template import common_categories, template_rows, write_template
-from scoring.template_layout import LINE_COLUMNS
+from scoring.template_layout import LINE_COLUMNS, LINES, header_key, headers
 from store.db import Store
 from store.scoring_queries import DEFAULT_KINDS, frameworks_for, indicator_infos, select_frameworks
 
@@ -173,18 +173,26 @@ def test_xlsx_layout(infos: list[IndicatorInfo], tmp_path: Path) -> None:
         "meta",
     ]
     lines = book["指标完成情况"]
-    assert tuple(c.value for c in lines[1]) == LINE_COLUMNS
-    assert lines.max_row == 1 + 175 and lines.freeze_panes == "A2"
-    assert "完成率" in lines["G1"].comment.text
-    assert lines.column_dimensions["C"].width >= 40
+    assert lines["A1"].value == "佳县2020年度目标责任考核结果填报表——指标完成情况"  # the title row
+    assert [c.value for c in lines[2]] == headers(LINES)
+    assert headers(LINES)[:9] == ["指标编号", "单位", "考核指标", "分值", "目标值", "完成值", "完成率(%)", "定性评分",
+                                  "备注"]  # fmt: skip
+    assert [header_key(LINES, c.value) for c in lines[2]] == list(LINE_COLUMNS)
+    assert lines.max_row == 2 + 175 and lines.freeze_panes == "A3" and lines.print_title_rows == "$2:$2"
+    assert "完成率" in lines["G2"].comment.text
+    assert lines.column_dimensions["C"].width >= 30 and lines.column_dimensions["A"].width <= 8  # narrow ids
+    assert lines["A3"].value == content.lines[0].indicator_id  # machine ids stay
+    assert lines.page_setup.orientation == "landscape" and lines.sheet_properties.pageSetUpPr.fitToPage
     assert book["meta"].sheet_state == "hidden"
     assert book["meta"]["B2"].value == " ".join(str(i) for i in content.framework_ids)
     social = book["社会评价"]
-    assert social.max_row == 1 + 10 and "同级互评≤2" in social["F2"].value
+    assert social.max_row == 2 + 10 and "同级互评≤2" in social["F3"].value
     deductions = book["负面清单扣分"]
-    assert deductions["G1"].value == "ref_indicator_id" and deductions["I2"].value < 0
+    assert deductions["G2"].value == "参考：条目编号" and deductions["I3"].value < 0
+    assert [c.value for c in deductions[2]][:5] == ["单位", "条目编号", "扣分", "致市考扣分(是/否)", "事由"]
     units = book["单位情况"]
-    assert [units.cell(row=r, column=2).value for r in range(2, 9)] == ["town"] * 7
+    assert [units.cell(row=r, column=2).value for r in range(3, 10)] == ["镇（办）"] * 7
+    assert not any(k in str(c.value) for c in book["说明"]["A"] for k in ("indicator_id", "completion_pct", "town"))
     assert units.data_validations.dataValidation, "category has a list validation"
     assert any("说明" in (c.value or "") or "kaohe" in (c.value or "") for c in book["说明"]["A"])
 
@@ -193,11 +201,11 @@ def test_csv_layout_with_bom_and_section_markers(infos: list[IndicatorInfo], tmp
     path = write_template(template_rows(infos), tmp_path / "t.csv")
     assert path.read_bytes()[:3] == b"\xef\xbb\xbf"
     rows = list(csv.reader(path.open(encoding="utf-8-sig", newline="")))
-    assert rows[0] == ["[指标完成情况]"] and tuple(rows[1]) == LINE_COLUMNS
+    assert rows[0] == ["[指标完成情况]"] and rows[1] == headers(LINES)
     markers = [r[0] for r in rows if r and r[0].startswith("[")]
     assert markers == ["[指标完成情况]", "[负面清单扣分]", "[加分]", "[一票否决]", "[社会评价]", "[单位情况]", "[说明]",
                        "[meta]"]  # fmt: skip
-    assert rows[rows.index(["[负面清单扣分]"]) + 1][:5] == ["unit", "indicator_id", "amount", "city_imposed", "reason"]
+    assert rows[rows.index(["[负面清单扣分]"]) + 1][:5] == ["单位", "条目编号", "扣分", "致市考扣分(是/否)", "事由"]
     assert len([r for r in rows[2:177] if r and r[0].isdigit()]) == 175
 
 
@@ -211,7 +219,7 @@ def test_cli_template_end_to_end(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "结果.xlsx"
     result = runner.invoke(cli, ["template", "--region", "佳县", "--year", "2020", "-o", str(out), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert "175 lines for 10 units" in result.stdout and "40 negative-list items" in result.stdout
+    assert "10 个单位共 175 行" in result.stdout and "负面清单 40 项" in result.stdout
     assert "未列入：《2020年度市考核县指标任务分解》" in result.stderr and out.exists()
     about = [c.value for c in load_workbook(out)["说明"]["A"]]
     assert any("默认只含 per_unit" in (v or "") for v in about)
@@ -219,10 +227,10 @@ def test_cli_template_end_to_end(db: Path, tmp_path: Path) -> None:
     args = ["template", "--region", "佳县", "--year", "2020", "--kind", "breakdown"]
     result = runner.invoke(cli, [*args, "-o", str(out_csv), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert "48 lines for 14 units from 1 frameworks, 0 negative-list items" in result.stdout
+    assert "14 个单位共 48 行，来自 1 个框架，负面清单 0 项" in result.stdout
     assert runner.invoke(cli, ["template", "-o", str(out), "--db", str(db)]).exit_code == 2
     assert runner.invoke(cli, ["template", "99999", "-o", str(out), "--db", str(db)]).exit_code == 1
     assert runner.invoke(cli, ["template", "13", "-o", str(tmp_path / "x.txt"), "--db", str(db)]).exit_code == 2
     breakdown_id = select_frameworks(Store(db).db, region="佳县", year=2020, kinds=["breakdown"]).framework_ids[0]
     result = runner.invoke(cli, ["template", str(breakdown_id), "-o", str(out_csv), "--db", str(db)])
-    assert result.exit_code == 0 and "48 lines for 14 units" in result.stdout  # by id: no kind filter
+    assert result.exit_code == 0 and "14 个单位共 48 行" in result.stdout  # by id: no kind filter
