@@ -1,7 +1,8 @@
 """kaohe command line: the only module that uses click.
 
-Exit codes: 0 ok, 1 a file failed or the store could not answer, 2 usage error.
-A bad argument or a store/file that cannot be used is one `Error: …` line, never a traceback.
+Exit codes: 0 ok, 1 a file failed, the store could not answer or nothing was found, 2 usage error.
+A bad argument or a store/file that cannot be used is one `错误：…` line, never a traceback. Everything a
+person reads is Chinese (click's own words too: commands.click_zh); ``--json`` carries English codes.
 """
 
 from __future__ import annotations
@@ -13,19 +14,25 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pydantic import BaseModel
 
-from frameworks.explain import TableReading, table_readings
-from frameworks.vocabulary import ROLE_LABELS
 from ingest.errors import IngestError
 from ingest.report import render_table
-from parsers import Cell, Document, Paragraph
-from parsers import parse as parse_file
 from store.copies import KIND_LABELS, RELATION_LABELS, merge_copies
 from store.errors import OS_REASONS, StoreError, write_problem
+
+# Start fast: the parsers, the table reader, spaCy/jieba, openpyxl… load inside the commands that use them
+# (tests/test_fast_start.py checks what `kaohe owner` loads).
+if TYPE_CHECKING:
+    from frameworks.explain import TableReading
+    from parsers import Cell, Document
+
+from commands import click_zh
+
+click_zh.install()  # click's own words (用法：, 选项, 错误：…) in Chinese, before any command runs
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 DEFAULT_DB = "kaohe.db"
@@ -123,7 +130,7 @@ def _writing(path: Path) -> Iterator[None]:
 
 
 class _StoreErrors:
-    """A typed store error (store.errors) from any command is one `Error: …` line and exit 1."""
+    """A typed store error (store.errors) from any command is one `错误：…` line and exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -145,20 +152,20 @@ def db_option(func: F) -> F:
         "--db",
         type=_FilePath(),
         default=lambda: os.environ.get("KAOHE_DB", DEFAULT_DB),
-        show_default=f"$KAOHE_DB or ./{DEFAULT_DB}",
-        help="The SQLite store.",
+        show_default=f"$KAOHE_DB 或 ./{DEFAULT_DB}",
+        help="SQLite 存储文件。",
     )(func)
 
 
 def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON (a documented contract).")(func)
+    return click.option("--json", "as_json", is_flag=True, help="输出 JSON（README 中有字段说明；代码为英文）。")(func)
 
 
 def _open_store(db: Path, must_exist: bool = True) -> Any:
     from store import Store
 
     if must_exist and not db.exists():
-        raise click.ClickException(f"{db}: no store here yet; run `kaohe-ingest PATH... --db {db}` first")
+        raise click.ClickException(f"{db}：这里还没有存储；请先运行 kaohe-ingest 文件或文件夹 --db {db}")
     return Store(db)
 
 
@@ -172,7 +179,7 @@ def _emit_json(items: Sequence[BaseModel] | BaseModel) -> None:
 @click.group(context_settings=CONTEXT, cls=_Group)
 @click.version_option(package_name="kaohe")
 def cli() -> None:
-    """kaohe: read 目标责任考核 notices into a store that answers questions."""
+    """kaohe：把目标责任考核通知读入存储，回答谁牵头、单位承担什么、年度对比、得分与等次。"""
 
 
 # -- parse -------------------------------------------------------------------
@@ -180,19 +187,22 @@ def cli() -> None:
 
 @cli.command(name="parse")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--explain-table", "explain", is_flag=True, help="how each table's columns were read, and why")
+@click.option("--explain-table", "explain", is_flag=True, help="改为说明每张考核表各列的读法及依据")
 @json_option
 def parse_command(file: Path, explain: bool, as_json: bool) -> None:
-    """Print the document model of one notice (no store involved).
+    """显示一份通知读出的内容（不写入存储）：文号等信息、段落与表格。
 
-    With --explain-table, print instead each assessment table found: the role read for every
-    column (责任单位, 分值, 考核单位…) with the header word and the content that decided it.
+    加 --explain-table 时，改为列出读到的每张考核表：每一列读作什么（责任单位、分值、考核单位…），
+    以及决定读法的表头文字和内容。
 
     \b
-    Example:
+    示例：
         kaohe parse samples/佳县2020年度目标责任考核指标.docx --json
         kaohe parse notice.docx --explain-table
     """
+    from frameworks.explain import table_readings
+    from parsers import parse as parse_file
+
     try:
         document = parse_file(file)
     except IngestError as e:
@@ -202,12 +212,16 @@ def parse_command(file: Path, explain: bool, as_json: bool) -> None:
         if as_json:
             _emit_json(readings)
         else:
-            click.echo(render_readings(readings) if readings else "未识别出考核指标表")
+            if not readings:
+                raise click.ClickException(f"{file}：未识别出考核指标表")
+            click.echo(render_readings(readings))
         return
     click.echo(document.model_dump_json(indent=2) if as_json else render_outline(document))
 
 
 def render_readings(readings: Sequence[TableReading]) -> str:
+    from frameworks.vocabulary import ROLE_LABELS
+
     parts = []
     for r in readings:
         certainty = "" if r.margin is None else f"，领先次优读法 {r.margin:g} 分"
@@ -224,21 +238,31 @@ def render_readings(readings: Sequence[TableReading]) -> str:
     return "\n\n".join(parts)
 
 
+METADATA_LABELS = {
+    "issuer": "发文机关", "co_issuers": "联合发文机关", "doc_number": "发文字号", "title": "标题",
+    "recipients": "主送机关", "date": "成文日期", "attachments": "附件", "cc": "抄送机关", "printed_by": "印发机关",
+    "printed_date": "印发日期", "doc_number_parts": "文号各部分", "wenzhong": "文种", "genre": "内容类别",
+}  # fmt: skip
+
+
 def render_outline(document: Document) -> str:
     """A readable outline: metadata, then each block, tables as rows of cells."""
+    from parsers import Paragraph
+
     src, meta = document.source, document.metadata
-    lines = [f"{src.path}  [{src.format}, {src.size} bytes, sha256 {src.sha256[:12]}]"]
+    lines = [f"{src.path}  [{src.format}，{src.size} 字节，sha256 {src.sha256[:12]}]"]
     for label, value in meta.model_dump().items():
         if value:
-            lines.append(f"  {label}: {'; '.join(map(str, value)) if isinstance(value, list) else value}")
+            shown = "；".join(map(str, value)) if isinstance(value, list) else value
+            lines.append(f"  {METADATA_LABELS.get(label, label)}：{shown}")
     for index, block in enumerate(document.blocks):
-        page = f" p{block.page}" if block.page else ""
+        page = f" 第{block.page}页" if block.page else ""
         if isinstance(block, Paragraph):
             lines.append(f"[{index}{page}] {block.text}")
         else:
-            lines.append(f"[{index}{page}] table {block.n_rows}×{block.n_cols}")
+            lines.append(f"[{index}{page}] 表格 {block.n_rows} 行 × {block.n_cols} 列")
             lines.extend(f"    {r:>3} | " + " | ".join(_cell_label(c) for c in row) for r, row in enumerate(block.rows))
-    lines.extend(f"warning: {w.message}" for w in document.warnings)
+    lines.extend(f"警告：{w.message}" for w in document.warnings)
     return "\n".join(lines)
 
 
@@ -254,13 +278,13 @@ def _cell_label(cell: Cell) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
 @json_option
-@click.option("-s", "--silent", is_flag=True, help="No progress bar.")
-@click.option("--fail-fast", is_flag=True, help="Stop at the first file that fails.")
+@click.option("-s", "--silent", is_flag=True, help="不显示进度条。")
+@click.option("--fail-fast", is_flag=True, help="遇到第一个失败的文件即停止。")
 def ingest_command(paths: tuple[Path, ...], db: Path, as_json: bool, silent: bool, fail_fast: bool) -> None:
-    """Ingest notices (files or folders, recursively) into the store.
+    """把通知（文件，或文件夹及其子文件夹）读入存储；每份文件一个事务，失败的文件不留半点内容。
 
     \b
-    Example:
+    示例：
         kaohe-ingest samples/
         kaohe-ingest 2021年通知/ --db 考核.db --json
     """
@@ -273,13 +297,13 @@ def ingest_command(paths: tuple[Path, ...], db: Path, as_json: bool, silent: boo
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     files = list(iter_notice_files(paths))
     show_bar = not silent and not as_json and len(files) > 1
-    label = "ingesting" if show_bar else ""
+    label = "导入中" if show_bar else ""
     with click.progressbar(length=len(files), label=label, file=sys.stderr, hidden=not show_bar) as bar:
 
         def on_file(result: FileResult) -> None:
             bar.update(1)
             if result.status == "failed":
-                click.echo(f"\nError: {result.error}", err=True)
+                click.echo(f"\n错误：{result.error}", err=True)
 
         # A file the store refuses (locked, read-only) is a failed result there (StoreError.not_stored).
         summary = ingest_paths(files, store, on_file=on_file, fail_fast=fail_fast)
@@ -299,32 +323,35 @@ def _record_run(store: Any, started_at: str, summary: Any) -> None:
         store.record_run(started_at, len(summary.files), summary.count("added", "replaced"),
                          summary.count("unchanged", "duplicate"), len(summary.failed))  # fmt: skip
     except StoreError as e:
-        click.echo(f"Error: 本次运行未记入 ingest_runs：{e}", err=True)
+        click.echo(f"错误：本次运行未记入 ingest_runs：{e}", err=True)
 
 
 def _ingest_report(summary: Any, store: Any) -> str:
     rows = [
         (Path(f.file).name, _status_label(f), f.frameworks, f.indicators, f.deductions, len(f.warnings),
-         f"{f.seconds:.2f}s")
+         f"{f.seconds:.2f} 秒")
         for f in summary.files
     ]  # fmt: skip
     table = render_table(["文件", "状态", "框架", "指标", "扣分项", "警告", "用时"], rows)
     totals = (
-        f"{len(summary.files)} files: {summary.count('added', 'replaced')} ingested, "
-        f"{summary.count('unchanged')} unchanged, {summary.count('duplicate')} duplicate, "
-        f"{len(summary.failed)} failed; {sum(f.frameworks for f in summary.files)} frameworks, "
-        f"{sum(f.indicators for f in summary.files)} indicators, "
-        f"{sum(f.deductions for f in summary.files)} deductions, "
-        f"{sum(len(f.warnings) for f in summary.files)} warnings in {summary.seconds:.1f}s → {store.path}"
+        f"共 {len(summary.files)} 个文件：导入 {summary.count('added', 'replaced')} 个，"
+        f"未变 {summary.count('unchanged')} 个，重复 {summary.count('duplicate')} 个，"
+        f"失败 {len(summary.failed)} 个；框架 {sum(f.frameworks for f in summary.files)} 个，"
+        f"指标 {sum(f.indicators for f in summary.files)} 项，"
+        f"扣分项 {sum(f.deductions for f in summary.files)} 项，"
+        f"警告 {sum(len(f.warnings) for f in summary.files)} 条；用时 {summary.seconds:.1f} 秒 → {store.path}"
     )
     return "\n".join([table, *_warning_lines(summary), totals])
+
+
+STATUS_LABELS = {"added": "已导入", "replaced": "已更新", "unchanged": "未变", "duplicate": "重复", "failed": "失败"}
 
 
 def _status_label(result: Any) -> str:
     """``added`` alone would hide a notice that gave nothing: say so in the row itself."""
     if any(w.startswith("0 项指标") for w in result.warnings):  # not a 办法 with rules only: nothing read
-        return f"{result.status}（0 指标）"
-    return str(result.status)
+        return f"{STATUS_LABELS[result.status]}（0 项指标）"
+    return STATUS_LABELS[result.status]
 
 
 def _warning_lines(summary: Any) -> list[str]:
@@ -384,7 +411,7 @@ def _answers_table(answers: Sequence[Any], with_relation: bool = False) -> str:
     return render_table(headers, rows)
 
 
-LIMIT_HELP = "Answers to show (the copies of a notice are one answer); 0: all."
+LIMIT_HELP = "最多显示几条答案（同一通知的各份副本算一条）；0 表示全部。"
 
 
 def _say_if_incomplete(page: Any) -> None:
@@ -395,19 +422,19 @@ def _say_if_incomplete(page: Any) -> None:
 
 @cli.command(name="owner")
 @click.argument("query", type=_Text("查询内容"))
-@click.option("--year", type=YEAR, help="Only frameworks of this year.")
-@click.option("--region", help="Only frameworks of this county/district, e.g. 佳县.")
+@click.option("--year", type=YEAR, help="只查这一年度的框架。")
+@click.option("--region", help="只查这个县区的框架，如 佳县。")
 @click.option("--limit", type=LIMIT, default=50, show_default=True, help=LIMIT_HELP)
 @db_option
 @json_option
 def owner_command(query: str, year: int | None, region: str | None, limit: int, db: Path, as_json: bool) -> None:
-    """Which unit owns the indicators matching QUERY (substring, then fuzzy).
+    """哪个单位牵头含有 QUERY 的指标（先按包含查找，找不到再模糊匹配）。
 
-    QUERY may be typed in traditional characters, full-width forms or with spaces. The copies of one notice
-    (.docx, .pdf…) are one answer citing every file; when more match than --limit, stderr says how many.
+    QUERY 可用繁体、全角或带空格输入。同一通知的各份副本（.docx、.pdf…）算一条答案，列出每份文件；
+    相符的多于 --limit 时，在标准错误输出上说明共有多少条。
 
     \b
-    Example:
+    示例：
         kaohe owner 营造林面积
         kaohe owner 隐性债务 --json
         kaohe owner 工作 --limit 0
@@ -429,25 +456,24 @@ def owner_command(query: str, year: int | None, region: str | None, limit: int, 
 
 @cli.command(name="dept")
 @click.argument("name", type=_Text("单位名称"))
-@click.option("--region", help="Only this county/district, e.g. 佳县 (default: every region in the store).")
-@click.option("--year", type=YEAR, help="Only frameworks (and notices) of this year.")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "docx", "md", "csv"]), help="Export to -o FILE.")
-@click.option("-o", "--output", type=OUTPUT, help="Export the unit's 一览表 here.")
+@click.option("--region", help="只在这个县区内查找，如 佳县（默认：存储中的每个地区）。")
+@click.option("--year", type=YEAR, help="只看这一年度的框架（及通知）。")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "docx", "md", "csv"]), help="导出格式（需 -o 文件）。")
+@click.option("-o", "--output", type=OUTPUT, help="把该单位的一览表导出到这个文件。")
 @db_option
 @json_option
 def dept_command(
     name: str, region: str | None, year: int | None, fmt: str | None, output: Path | None, db: Path, as_json: bool
 ) -> None:
-    """Everything a unit leads, cooperates on, assesses or is assessed on (责任分解), with totals per framework.
+    """一个单位牵头、配合、负责考核或被考核的全部指标（责任分解），按框架分别合计。
 
-    NAME as people write it: the full name, an alias, a short form or without the county (发改局, 林业局,
-    县教育局), resolved in each region. A name that means different units lists them (choose with --region
-    or the full name); a name that means none suggests the closest. Exit 1 in both cases.
+    NAME 按平时的写法即可：全称、别名、简称或不带县名（发改局、林业局、县教育局），在每个地区内解析。
+    一个名称指向不同单位时列出它们（用 --region 或全称选定）；找不到时提示最接近的单位。两种情况都以 1 退出。
 
-    With -o, the same as a document (one section per framework, as `kaohe breakdown` writes).
+    加 -o 时，把同样内容写成文件（每个框架一节，与 kaohe breakdown 的写法相同）。
 
     \b
-    Example:
+    示例：
         kaohe dept 林业局
         kaohe dept 发改局 --region 佳县 --year 2020
         kaohe dept 县林业局 --year 2020 -o 县林业局.docx
@@ -457,7 +483,7 @@ def dept_command(
     from store.unit_queries import framework_points
 
     if fmt and output is None:
-        raise click.UsageError("--format needs -o FILE")
+        raise click.UsageError("--format 需要同时用 -o 给出文件")
     store = _open_store(db)
     lookup = _find_unit(store.db, name, region)
     if output is not None:
@@ -505,7 +531,7 @@ def _export_dept(db: Any, lookup: Any, year: int | None, fmt: str | None, output
             write_breakdown(sheet, output, fmt)
     except BreakdownError as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"wrote {output}: {sheet.title}, {sum(len(s.rows) for s in sheet.sections)} rows", err=True)
+    click.echo(f"已写入 {output}：{sheet.title}，{sum(len(s.rows) for s in sheet.sections)} 行", err=True)
 
 
 def _dept_report(loads: Sequence[Any], notices: Sequence[Any]) -> str:
@@ -531,31 +557,38 @@ def _dept_report(loads: Sequence[Any], notices: Sequence[Any]) -> str:
 
 
 @cli.command(name="frameworks")
-@click.option("--year", type=YEAR)
-@click.option("--region")
+@click.option("--year", type=YEAR, help="只列这一年度的框架。")
+@click.option("--region", help="只列这个县区的框架，如 佳县。")
 @db_option
 @json_option
 def frameworks_command(year: int | None, region: str | None, db: Path, as_json: bool) -> None:
-    """List the frameworks in the store (ids for other commands).
+    """列出存储中的考核框架（编号供其他命令使用）；同一通知的各份副本合为一行。
 
     \b
-    Example:
+    示例：
         kaohe frameworks --region 佳县
     """
+    from store.copies import FRAMEWORK_KIND_LABELS, one_per_notice
     from store.queries import frameworks
 
     store = _open_store(db)
     items = frameworks(store.db, region=region, year=year)
     if as_json:
-        _emit_json(items)
+        _emit_json(items)  # every copy: programs need each framework's id
         return
-    rows = [
-        (f.id, f.region, f.year, f.kind, f.title, f.group, f.assessee, f.indicators, f.points, Path(f.document).name)
-        for f in items
-    ]
-    click.echo(
-        render_table(["id", "地区", "年度", "类型", "标题", "分组", "被考核单位", "指标", "分值", "文件"], rows)
-    )
+    if not items:
+        where = " ".join(filter(None, [region, f"{year} 年度" if year else None]))
+        raise click.ClickException(f"存储中没有{where or '任何'}考核框架")
+    rows = []
+    for row in one_per_notice(items):
+        f, files = row.summary, [row.summary.document, *(c.document for c in row.copies)]
+        name = Path(f.document).stem + "." + "|".join(sorted(Path(p).suffix.lstrip(".") for p in files))
+        kind = FRAMEWORK_KIND_LABELS.get(f.kind, f.kind)
+        rows.append((f.id, f.region, f.year, kind, f.title, f.group, f.assessee, f.indicators, f.points, name))
+    headers = ["编号", "地区", "年度", "类型", "标题", "分组", "被考核单位", "指标", "分值", "文件"]
+    click.echo(render_table(headers, rows))
+    copies = f"（{len(items)} 份，含同一通知其他格式的副本；编号为所选的一份，--json 列出全部）"
+    click.echo(f"共 {len(rows)} 个框架{copies if len(items) > len(rows) else ''}", err=True)
 
 
 @cli.command(name="search")
@@ -564,10 +597,10 @@ def frameworks_command(year: int | None, region: str | None, db: Path, as_json: 
 @db_option
 @json_option
 def search_command(text: str, limit: int, db: Path, as_json: bool) -> None:
-    """Full-text search over indicator texts, names and categories (Chinese substrings, folded as `owner` does).
+    """在指标内容、名称和类别中全文搜索（中文子串；繁体、全角、空格的处理与 owner 相同）。
 
     \b
-    Example:
+    示例：
         kaohe search 脱贫攻坚
         kaohe search 河長制 --limit 0
     """
@@ -578,19 +611,21 @@ def search_command(text: str, limit: int, db: Path, as_json: bool) -> None:
     if as_json:
         _emit_json(page.answers)
     else:
-        click.echo(_answers_table(page.answers) if page.answers else "没有相符的指标")
+        if not page.answers:
+            raise click.ClickException(f"没有与“{text}”相符的指标")
+        click.echo(_answers_table(page.answers))
     _say_if_incomplete(page)
 
 
 @cli.command(name="warnings")
-@click.option("--document", help="Only documents whose path contains this text.")
+@click.option("--document", help="只看路径中含有这段文字的文件。")
 @db_option
 @json_option
 def warnings_command(document: str | None, db: Path, as_json: bool) -> None:
-    """Consistency warnings found at ingest (totals that do not add up, unknown units…).
+    """导入时发现的一致性警告（合计对不上、未知单位…），原样报告，未作更正。
 
     \b
-    Example:
+    示例：
         kaohe warnings --document 佳县
     """
     from store.queries import warnings
@@ -601,7 +636,7 @@ def warnings_command(document: str | None, db: Path, as_json: bool) -> None:
         _emit_json(items)
     else:
         rows = [(Path(w.document).name, w.code, w.message) for w in items]
-        click.echo(render_table(["文件", "类型", "内容"], rows) if rows else "no warnings")
+        click.echo(render_table(["文件", "代码", "内容"], rows) if rows else "没有警告")
 
 
 # -- diff --------------------------------------------------------------------
@@ -609,11 +644,13 @@ def warnings_command(document: str | None, db: Path, as_json: bool) -> None:
 
 @cli.command(name="diff")
 @click.argument("frameworks_ids", nargs=-1, type=FRAMEWORK_ID, metavar="[OLD NEW]")
-@click.option("--region", help="Compare every framework of this county/district between two years.")
-@click.option("--years", nargs=2, type=YEAR, metavar="OLD NEW", help="The two years, with --region.")
+@click.option("--region", help="比较这个县区两个年度的全部框架。")
+@click.option("--years", nargs=2, type=YEAR, metavar="OLD NEW", help="两个年度（与 --region 同用）。")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "xlsx"]), default="text", show_default=True)
-@click.option("-o", "--output", type=OUTPUT, help="Write the report here.")
-@click.option("--threshold", type=_FloatIn(0, 100, "配对阈值"), default=None, help="Pairing threshold (0–100).")
+@click.option("-o", "--output", type=OUTPUT, help="把报告写入这个文件。")
+@click.option(
+    "--threshold", type=_FloatIn(0, 100, "配对阈值"), default=None, help="新旧指标配对的相似度阈值（0–100）。"
+)
 @db_option
 @json_option
 def diff_command(
@@ -626,22 +663,22 @@ def diff_command(
     db: Path,
     as_json: bool,
 ) -> None:
-    """Year-on-year diff of frameworks: indicators added, removed and changed (and how).
+    """两个年度考核框架的对比：新增、删除和变化的指标（及变化之处）。
 
     \b
-    Example:
-        kaohe diff 1 36                          # framework ids from `kaohe frameworks`
+    示例：
+        kaohe diff 1 36                          # 框架编号见 kaohe frameworks
         kaohe diff --region 佳县 --years 2020 2021 --format xlsx -o 佳县考核指标对比.xlsx
     """
     from frameworks.diff import FrameworkDiff
     from frameworks.yearly import RegionDiff
 
     if bool(frameworks_ids) == bool(region or years) or (frameworks_ids and len(frameworks_ids) != 2):
-        raise click.UsageError("give two framework ids (OLD NEW), or --region R --years OLD NEW")
+        raise click.UsageError("请给出两个框架编号（旧 新），或 --region 地区 --years 旧年度 新年度")
     if (region is None) != (years is None):
-        raise click.UsageError("--region and --years go together")
+        raise click.UsageError("--region 与 --years 须同时给出")
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx needs -o FILE")
+        raise click.UsageError("--format xlsx 需要同时用 -o 给出文件")
     store = _open_store(db)
     if frameworks_ids:
         result: FrameworkDiff | RegionDiff = _diff_by_ids(store.db, *frameworks_ids, threshold=threshold)
@@ -672,7 +709,7 @@ def _diff_by_ids(db: Any, old_id: int, new_id: int, threshold: float | None) -> 
     for framework_id in (old_id, new_id):
         summary = framework_by_id(db, framework_id)
         if summary is None:
-            raise click.ClickException(f"no framework with id {framework_id}; see `kaohe frameworks`")
+            raise click.ClickException(f"没有编号为 {framework_id} 的框架；编号见 kaohe frameworks")
         sides.append(side_of(summary))
     return _diff_pair(db, sides[0], sides[1], threshold)
 
@@ -684,10 +721,10 @@ def _diff_by_region(db: Any, region: str, old_year: int, new_year: int, threshol
     old, new = pick_frameworks(db, region, old_year), pick_frameworks(db, region, new_year)
     for year, found in ((old_year, old), (new_year, new)):
         if not found:
-            raise click.ClickException(f"no framework of {region} {year} in the store; see `kaohe frameworks`")
+            raise click.ClickException(f"存储中没有{region} {year} 年度的框架；见 kaohe frameworks")
     pairs, removed, added = pair_frameworks(old, new)
     for side in [s for pair in pairs for s in pair]:
-        click.echo(f"{side.year} {side.title or ''} {side.assessee or ''}: {Path(side.document or '').name}"
+        click.echo(f"{side.year} {side.title or ''} {side.assessee or ''}：{Path(side.document or '').name}"
                    f"{f'（另有 {len(side.copies)} 份相同通知）' if side.copies else ''}", err=True)  # fmt: skip
     diffs = [_diff_pair(db, a, b, threshold) for a, b in pairs]
     return RegionDiff(region=region, old_year=old_year, new_year=new_year, diffs=diffs,
@@ -712,7 +749,7 @@ def _emit_diff(result: Any, fmt: str, output: Path | None, as_json: bool) -> Non
         assert output is not None
         with _writing(output):
             write_xlsx(report, output)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"已写入 {output}", err=True)
         return
     else:
         text = f"{title}\n\n{render_text(report)}"
@@ -725,7 +762,7 @@ def _emit_text(text: str, output: Path | None) -> None:
         return
     with _writing(output):
         output.write_text(text + "\n", encoding="utf-8")
-    click.echo(f"wrote {output}", err=True)
+    click.echo(f"已写入 {output}", err=True)
 
 
 # -- watch -------------------------------------------------------------------
@@ -734,18 +771,18 @@ def _emit_text(text: str, output: Path | None) -> None:
 @cli.command(name="watch")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @db_option
-@click.option("--poll", is_flag=True, help="Poll the folder instead of file system events (network shares).")
+@click.option("--poll", is_flag=True, help="定时查看文件夹，而不是等待文件系统通知（网络共享文件夹用）。")
 @click.option("--settle", type=_FloatIn(0, 3600, "秒数"), default=2.0, show_default=True,
-              help="Seconds a file must stay unchanged.")  # fmt: skip
-@click.option("--log", "log_file", type=OUTPUT, help="Also log to this file.")
+              help="文件须保持不变多少秒才读取。")  # fmt: skip
+@click.option("--log", "log_file", type=OUTPUT, help="同时把日志写入这个文件。")
 def watch_command(folder: Path, db: Path, poll: bool, settle: float, log_file: Path | None) -> None:
-    """Ingest every notice saved into FOLDER, now and as they arrive, until stopped.
+    """持续导入存入 FOLDER 的每份通知（已有的和新到的），直到停止。
 
-    Complete files are ingested, then moved to FOLDER/processed/ (duplicates too) or to
-    FOLDER/failed/ with a NAME.error.txt note. One log line per file on stderr.
+    文件写完后导入，再移到 FOLDER/processed/（重复的也是），失败的移到 FOLDER/failed/ 并附
+    文件名.error.txt 说明。每个文件在标准错误输出上记一行日志。
 
     \b
-    Example:
+    示例：
         kaohe watch /srv/考核/收件 --db /srv/考核/kaohe.db
         kaohe watch /mnt/share/考核 --poll --log watch.log
     """
@@ -779,16 +816,16 @@ def _selection_options(func: F) -> F:
             click.argument("framework_ids", nargs=-1, type=FRAMEWORK_ID),
             click.option(
                 "--region",
-                help="The assessed units' frameworks of this county/district (with --year), one copy per notice.",
+                help="这个县区被考核单位的框架（与 --year 同用），每份通知取一份副本。",
             ),
-            click.option("--year", type=YEAR, help="The assessment year, with --region."),
+            click.option("--year", type=YEAR, help="考核年度（与 --region 同用）。"),
             click.option(
                 "--kind",
                 "kinds",
                 multiple=True,
                 type=click.Choice(ALL_KINDS),
-                help="Only frameworks of these kinds (repeatable). With --region/--year the default is "
-                "per_unit, common and negative_list; breakdown (市考分解) only when asked.",
+                help="只用这些类型的框架（可重复）。用 --region/--year 时默认为 per_unit（单位考核表）、"
+                "common（共性指标）和 negative_list（负面清单）；breakdown（市考分解）须明确要求。",
             ),
         ]
     ):
@@ -803,12 +840,12 @@ def _selection_options(func: F) -> F:
     "--rules",
     "rules_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Rules .toml, applied over the region's rules (kaohe rules --region R).",
+    help="规则 .toml 文件，覆盖该地区的规则（见 kaohe rules --region 地区）。",
 )
-@click.option("--explain", "explain_name", metavar="UNIT", help="Account for every point of one unit.")
+@click.option("--explain", "explain_name", metavar="UNIT", help="逐分说明一个单位的得分。")
 @click.option("--format", "fmt", type=click.Choice(["table", "xlsx"]), default="table", show_default=True)
-@click.option("-o", "--output", type=OUTPUT, help="Write the report here.")
-@click.option("--allow-partial", is_flag=True, help="Score the valid rows of a sheet that has errors.")
+@click.option("-o", "--output", type=OUTPUT, help="把报告写入这个文件。")
+@click.option("--allow-partial", is_flag=True, help="结果表有错误时，只对无误的行计分。")
 @db_option
 @json_option
 def score_command(
@@ -816,14 +853,13 @@ def score_command(
     rules_file: Path | None, explain_name: str | None, fmt: str, output: Path | None, allow_partial: bool, db: Path,
     as_json: bool,
 ) -> None:  # fmt: skip
-    """Score, rank and grade the units of a filled results sheet.
+    """按填好的考核结果表计分、排名、评定等次。
 
-    The frameworks are chosen as kaohe template chooses them: with --region/--year the assessed
-    units' own tables (per_unit), the common tables and the negative list; the 市考 breakdown only
-    with --kind breakdown or by id. Use the same selection the template was made with.
+    框架的选法与 kaohe template 相同：用 --region/--year 时取被考核单位的考核表（per_unit）、共性指标和
+    负面清单；市考分解只在 --kind breakdown 或给出编号时使用。请用生成模板时的同一选法。
 
     \b
-    Examples:
+    示例：
         kaohe score --region 佳县 --year 2020 --results 考核结果.xlsx
         kaohe score 12 13 --results 考核结果.xlsx --explain 螅镇
         kaohe score --region 佳县 --year 2020 --results 考核结果.xlsx --format xlsx -o 考核结果汇总.xlsx
@@ -831,16 +867,18 @@ def score_command(
     from scoring.engine import score, without_error_rows
 
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx needs -o FILE")
+        raise click.UsageError("--format xlsx 需要同时用 -o 给出文件")
     selection, infos, rules, sheet = _score_inputs(framework_ids, region, year, kinds, rules_file, results_file, db)
     for note in selection.notes():
         click.echo(note, err=True)
     for error in sheet.errors:
         click.echo(str(error), err=True)
     if sheet.errors and not allow_partial:
-        raise click.ClickException(f"{len(sheet.errors)} errors in {results_file}; fix them or use --allow-partial")
+        raise click.ClickException(
+            f"{results_file} 有 {len(sheet.errors)} 处错误；请改正，或用 --allow-partial 只计无误的行"
+        )
     if sheet.errors:
-        click.echo(f"--allow-partial: the {len(sheet.errors)} rows above are left out; scoring the rest", err=True)
+        click.echo(f"--allow-partial：上面 {len(sheet.errors)} 行不计，其余照常计分", err=True)
     report = score(infos, without_error_rows(sheet), rules)
     _emit_score(report, sheet, explain_name, as_json, fmt, output, selection.notes())
 
@@ -879,7 +917,7 @@ def _emit_score(
     if explain_name:
         unit = find_unit(report, explain_name)
         if unit is None:
-            raise click.ClickException(f"no unit {explain_name} in the results (or several match)")
+            raise click.ClickException(f"结果中没有单位“{explain_name}”（或有多个单位与之相符）")
         text = explain_unit(unit)
     elif as_json:
         payload = report.model_dump(mode="json")
@@ -889,7 +927,7 @@ def _emit_score(
         assert output is not None
         with _writing(output):
             write_report_xlsx(report, output, notes=notes)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"已写入 {output}", err=True)
         return
     else:
         text = render_summary(report)
@@ -906,19 +944,18 @@ def _only_region(infos: Sequence[Any]) -> str | None:
 
 @cli.command(name="template")
 @_selection_options
-@click.option("-o", "--output", required=True, type=OUTPUT, help=".xlsx or .csv")
+@click.option("-o", "--output", required=True, type=OUTPUT, help=".xlsx 或 .csv 文件")
 @db_option
 def template_command(
     framework_ids: tuple[int, ...], region: str | None, year: int | None, kinds: tuple[str, ...], output: Path, db: Path
 ) -> None:
-    """Write the results template officials fill in (.xlsx, or .csv UTF-8 with BOM).
+    """生成各单位填报的考核结果模板（.xlsx，或带 BOM 的 UTF-8 .csv）。
 
-    With --region/--year: the assessed units' own tables (per_unit), the common tables of their
-    category and the negative list; the 市考 breakdown (lines per lead unit) only with
-    --kind breakdown or by id. The social-evaluation maxima are the region's rules (kaohe rules).
+    用 --region/--year 时：被考核单位的考核表（per_unit）、其类别的共性指标和负面清单；市考分解（按牵头单位
+    分行）只在 --kind breakdown 或给出编号时加入。社会评价的满分取该地区的规则（kaohe rules）。
 
     \b
-    Examples:
+    示例：
         kaohe template --region 佳县 --year 2020 -o 考核结果.xlsx
         kaohe template --region 佳县 --year 2020 --kind breakdown --kind negative_list -o 市考分解结果.csv
         kaohe template 15 16 17 14 -o 考核结果.xlsx
@@ -928,7 +965,7 @@ def template_command(
     from store.scoring_queries import indicator_infos
 
     if output.suffix.lower() not in (".xlsx", ".csv"):
-        raise click.UsageError("-o must end in .xlsx or .csv")
+        raise click.UsageError("-o 的文件须以 .xlsx 或 .csv 结尾")
     store = _open_store(db)
     selection = _select_frameworks(store.db, framework_ids, region, year, kinds)
     infos = indicator_infos(store.db, selection.framework_ids)
@@ -937,8 +974,8 @@ def template_command(
     with _writing(output):
         write_template(content, output)
     click.echo(
-        f"wrote {output}: {len(content.lines)} lines for {len(content.units)} units from "
-        f"{len(content.framework_ids)} frameworks, {len(content.deduction_items)} negative-list items"
+        f"已写入 {output}：{len(content.units)} 个单位共 {len(content.lines)} 行，来自 "
+        f"{len(content.framework_ids)} 个框架，负面清单 {len(content.deduction_items)} 项"
     )
     for note in content.notes:
         click.echo(f"  {note}", err=True)
@@ -951,10 +988,10 @@ def _select_frameworks(
     from store.scoring_queries import select_frameworks
 
     if not framework_ids and not (region and year):
-        raise click.UsageError("give FRAMEWORK_ID... or --region R --year Y")
+        raise click.UsageError("请给出框架编号，或 --region 地区 --year 年度")
     selection = select_frameworks(db, framework_ids, region, year, kinds)
     if not selection.framework_ids:
-        raise click.ClickException("no such frameworks in the store" + "".join(f"; {n}" for n in selection.notes()))
+        raise click.ClickException("存储中没有这样的框架" + "".join(f"；{n}" for n in selection.notes()))
     return selection
 
 
@@ -963,20 +1000,20 @@ def _select_frameworks(
 
 
 @cli.command(name="rules")
-@click.option("--region", help="The county whose ingested 办法 overrides the defaults, e.g. 柞水县.")
+@click.option("--region", help="用这个县已导入的办法覆盖默认规则，如 柞水县。")
 @click.option(
     "--file",
     "rules_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A rules TOML (full, or only the parameters it changes) applied on top.",
+    help="规则 TOML 文件（完整的，或只写要改的参数），最后覆盖。",
 )
 @db_option
 @json_option
 def rules_command(region: str | None, rules_file: Path | None, db: Path, as_json: bool) -> None:
-    """Show the scoring rules in force: each value, its source (default or 办法 + article) and notes.
+    """显示现行计分规则：每个取值、来源（默认或办法第几条）和说明。
 
     \b
-    Examples:
+    示例：
         kaohe rules                       # the defaults (柞水县 办法 2022, seed 004)
         kaohe rules --region 柞水县       # as the ingested 办法 states them
         kaohe rules --file 本县规则.toml --json
@@ -993,7 +1030,7 @@ def rules_command(region: str | None, rules_file: Path | None, db: Path, as_json
     if as_json:
         _emit_json(rule_rows(rules))
         for warning in rules.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"警告：{warning}", err=True)
     else:
         click.echo(render_rules(rules))
 
@@ -1002,7 +1039,7 @@ def _open_rules_store(db: Path) -> Any:
     from store import Store
 
     if not db.exists():
-        raise click.ClickException(f"{db}: no store here yet; run `kaohe-ingest PATH... --db {db}` first")
+        raise click.ClickException(f"{db}：这里还没有存储；请先运行 kaohe-ingest 文件或文件夹 --db {db}")
     return Store(db, read_only=True)
 
 
@@ -1014,14 +1051,14 @@ EXPORT_FORMATS = ["xlsx", "docx", "md", "csv"]
 
 @cli.command(name="breakdown")
 @click.argument("framework_ids", nargs=-1, type=FRAMEWORK_ID, metavar="[FRAMEWORK_ID]...")
-@click.option("--region", help="Without ids: the breakdown frameworks of this county/district.")
-@click.option("--year", type=YEAR, help="Without ids: the breakdown frameworks of this year.")
-@click.option("--dept", "dept_name", help="Only the rows this unit leads or cooperates on (any alias).")
+@click.option("--region", help="不给编号时：这个县区的任务分解框架。")
+@click.option("--year", type=YEAR, help="不给编号时：这一年度的任务分解框架。")
+@click.option("--dept", "dept_name", help="只导出这个单位牵头或配合的行（可用别名）。")
 @click.option("--by", type=click.Choice(["category", "dept"]), default="category", show_default=True,
-              help="Group as the city issues it, or one section per unit with its point total.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="Default: the output's extension.")
-@click.option("--title", help="The title (default: made from the framework's).")
-@click.option("-o", "--output", required=True, type=OUTPUT, help="The file.")
+              help="按市里下发的类别分组，或每个单位一节并给出分值合计。")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), help="默认按输出文件的扩展名。")
+@click.option("--title", help="标题（默认由框架标题生成）。")
+@click.option("-o", "--output", required=True, type=OUTPUT, help="输出文件。")
 @db_option
 def breakdown_command(
     framework_ids: tuple[int, ...],
@@ -1034,13 +1071,12 @@ def breakdown_command(
     output: Path,
     db: Path,
 ) -> None:
-    """Export the 指标任务和责任分解一览表 (.xlsx, .docx, .md, .csv): points, lead and cooperating units.
+    """导出指标任务和责任分解一览表（.xlsx、.docx、.md、.csv）：分值、牵头单位、配合单位。
 
-    Without ids, the breakdown frameworks (市考 decomposition) of --region/--year; the same notice
-    stored in several formats is exported once.
+    不给编号时，导出 --region/--year 的任务分解框架（市考分解）；同一通知存有多种格式时只导出一份。
 
     \b
-    Example:
+    示例：
         kaohe breakdown --region 佳县 --year 2020 -o 责任分解.docx
         kaohe breakdown --region 佳县 --year 2020 --by dept -o 责任分解.xlsx
         kaohe breakdown 1 --dept 县发改局 -o 发改局.md
@@ -1058,21 +1094,21 @@ def breakdown_command(
     found = frameworks_by_ids(store.db, framework_ids) if framework_ids else frameworks_of(store.db, region, year)
     missing = sorted(set(framework_ids) - {f.id for f in found})
     if missing or not found:
-        what = f"no framework with id {missing[0]}" if missing else "no breakdown framework found"
-        raise click.ClickException(f"{what}; see `kaohe frameworks`")
+        what = f"没有编号为 {missing[0]} 的框架" if missing else "没有找到任务分解框架"
+        raise click.ClickException(f"{what}；见 kaohe frameworks")
     units = department_units(store.db, dept_name) if dept_name else None
     try:
         breakdown = build_breakdown(store.db, found, by=by, units=units, title=title)  # type: ignore[arg-type]
     except BreakdownError as e:
-        hint = "" if framework_ids else " (choose with --region and --year)"
+        hint = "" if framework_ids else "（请用 --region 和 --year 选定）"
         raise click.ClickException(f"{e}{hint}") from e
     if not breakdown.sections:
-        raise click.ClickException(f"{dept_name}: this unit has no rows in the breakdown")
+        raise click.ClickException(f"{dept_name}：该单位在任务分解中没有指标")
     with _writing(output):
         write_breakdown(breakdown, output, chosen)
     rows = sum(len(s.rows) for s in breakdown.sections)
-    click.echo(f"wrote {output}: {breakdown.title}, {rows} rows in {len(breakdown.sections)} sections, "
-               f"{breakdown.total_points:g} points, from {', '.join(Path(d).name for d in breakdown.documents)}",
+    click.echo(f"已写入 {output}：{breakdown.title}，{len(breakdown.sections)} 节 {rows} 行，"
+               f"{breakdown.total_points:g} 分，来自 {'、'.join(Path(d).name for d in breakdown.documents)}",
                err=True)  # fmt: skip
 
 
@@ -1082,25 +1118,24 @@ def breakdown_command(
 
 @cli.command(name="serve")
 @db_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址（0.0.0.0：所有地址）。")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
-@click.option("--allow-sql", is_flag=True, help="Also offer /sql: one SELECT at a time on the read-only store.")
+@click.option("--allow-sql", is_flag=True, help="另外提供 /sql 页面：在只读存储上逐条执行 SELECT。")
 @click.option(
     "--allowed-host",
     "allowed_hosts",
     multiple=True,
     metavar="NAME",
-    help="Another name browsers may use for this server (Host header), e.g. kaohe.office.lan; repeatable.",
+    help="浏览器访问本服务时可用的另一个名称（Host 头），如 kaohe.office.lan；可重复。",
 )
 def serve_command(db: Path, host: str, port: int, allow_sql: bool, allowed_hosts: tuple[str, ...]) -> None:
-    """Serve the store read-only in a browser: indicator owners, departments, frameworks, diffs.
+    """在浏览器中只读查看存储：指标归属、单位、考核框架、年度对比。
 
-    Listens on this computer only unless --host says otherwise. Answers requests addressed to
-    localhost, 127.0.0.1, [::1], the --host address or an --allowed-host name (with --host
-    0.0.0.0, also to an IP address); any other name gets 400.
+    除非 --host 另有指定，只在本机监听。只应答发往 localhost、127.0.0.1、[::1]、--host 地址或
+    --allowed-host 名称的请求（--host 0.0.0.0 时也应答 IP 地址）；其他名称一律返回 400。
 
     \b
-    Examples:
+    示例：
         kaohe serve                                   # then open http://127.0.0.1:8001/
         kaohe serve --db /srv/考核/kaohe.db --host 0.0.0.0 --port 8080 --allowed-host kaohe.office.lan
     """
@@ -1112,13 +1147,13 @@ def serve_command(db: Path, host: str, port: int, allow_sql: bool, allowed_hosts
     except StoreMissing as e:
         raise click.ClickException(str(e)) from e
     except OSError as e:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+        raise click.ClickException(f"无法在 {host}:{port} 监听：{e.strerror or e}") from e
     if not is_local(host):
-        click.echo(f"warning: listening on {host}: every computer that can reach this one can read the store", err=True)
+        click.echo(f"警告：在 {host} 上监听：能连到本机的每台计算机都能读取存储", err=True)
     if allow_sql:
-        click.echo("warning: --allow-sql: /sql runs any SELECT on the store (read-only)", err=True)
-    click.echo(f"kaohe serve: {url_of(server, host, port)}  (store {db}, read-only; Ctrl+C stops)")
+        click.echo("警告：--allow-sql：/sql 可在存储上执行任意 SELECT（只读）", err=True)
+    click.echo(f"kaohe serve：{url_of(server, host, port)}  （存储 {db}，只读；按 Ctrl+C 停止）")
     try:
         server.run()
     except KeyboardInterrupt:
-        click.echo("stopped", err=True)
+        click.echo("已停止", err=True)

@@ -19,6 +19,8 @@ MIN_COLUMN = 6  # display columns a wrapped column keeps (three Chinese characte
 # Kept whole on a line when they fit: a Latin word, number or file name (``docx|html|pdf``, ``27.5``) and
 # kaohe's own citations (``表1行38``, ``第4页``).
 _UNBREAKABLE = regex.compile(r"表\d+行\d+|第\d+页|[\p{Latin}\d.%|_\-/]+")
+_NO_LINE_START = frozenset("，。、；：！？）》」』”’…%")  # punctuation a Chinese line does not begin with
+_SUB_PIECES = regex.compile(r"(?<=.)(?=[|/]|\.\p{Latin})")  # where a too-long one may break: before | / .ext
 
 
 def display_width(text: str) -> int:
@@ -31,28 +33,39 @@ def terminal_width() -> int:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """``text`` as lines of at most ``width`` display columns (its own line breaks kept). A Latin word or
-    number moves whole to the next line unless it alone is wider than a line."""
+    """``text`` as lines of at most ``width`` display columns (its own line breaks kept). A Latin word, number or
+    citation moves whole to the next line; one wider than a line breaks before ``|``, ``/`` or ``.ext``, else
+    anywhere. A line never starts with closing punctuation (``，。）``): the piece before it comes along."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line, used = "", 0
+        line, last = "", ""  # ``last``: the piece that ends ``line``
         for piece in _pieces(paragraph):
-            piece_width = display_width(piece)
-            if used + piece_width <= width:
-                line, used = line + piece, used + piece_width
-                continue
-            if piece_width > width or len(piece) == 1:  # too wide for any line: break it by characters
-                for ch in piece:
-                    w = display_width(ch)
-                    if used + w > width and line:
-                        lines.append(line.rstrip(" "))
-                        line, used = "", 0
-                    line, used = line + ch, used + w
-                continue
-            lines.append(line.rstrip(" "))
-            line, used = piece.lstrip(" "), display_width(piece.lstrip(" "))
+            if display_width(line + piece) <= width:
+                line, last = line + piece, piece
+            elif display_width(piece) > width:
+                lines, line = _break_long(piece, lines, line, width)
+                last = ""
+            else:
+                carried = ""
+                if piece[0] in _NO_LINE_START and last and last != line and display_width(last + piece) <= width:
+                    line, carried = line[: -len(last)], last
+                lines.append(line.rstrip(" "))
+                line, last = carried + piece.lstrip(" "), piece
         lines.append(line.rstrip(" "))
     return lines
+
+
+def _break_long(piece: str, lines: list[str], line: str, width: int) -> tuple[list[str], str]:
+    """A piece wider than a line: its parts (split before | / .ext) placed as pieces, each part too wide
+    for a line broken by characters."""
+    parts = _SUB_PIECES.split(piece)
+    for part in parts if len(parts) > 1 else list(piece):
+        for sub in wrap(part, width) if display_width(part) > width and len(part) > 1 else [part]:
+            if display_width(line + sub) > width and line:
+                lines.append(line.rstrip(" "))
+                line = ""
+            line += sub
+    return lines, line
 
 
 def _pieces(text: str) -> list[str]:

@@ -150,7 +150,7 @@ def unit_ruler_nlp() -> Language:
     if hasattr(nlp.tokenizer, "jieba_seg"):
         nlp.tokenizer.jieba_seg = tokenizer()
     else:  # a spaCy without the attribute: fall back to teaching the global jieba our words
-        logger.warning("spaCy's Chinese tokenizer has no jieba_seg; adding unit words to the global jieba")
+        logger.warning("此版本 spaCy 的中文分词器没有 jieba_seg：单位名称改为加入全局 jieba 词典")
         for word in filter(_segmentable, unit_vocabulary()):
             jieba.add_word(word, freq=UNIT_WORD_FREQ)
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})

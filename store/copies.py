@@ -8,13 +8,20 @@ the answers the queries return. Used by the command line and the web pages alike
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.results import IndicatorAnswer, SourceRef
+from store.results import FrameworkSummary, IndicatorAnswer, SourceRef
 
 KIND_LABELS = {"indicator": "指标", "deduction": "扣分", "veto": "一票否决", "bonus": "加分"}
+FRAMEWORK_KIND_LABELS = {
+    "breakdown": "任务分解",
+    "negative_list": "负面清单",
+    "common": "共性指标",
+    "per_unit": "单位指标",
+    "template": "申报样表",
+}
 RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessor": "考核", "assessee": "被考核"}
 NOT_CARRIED = ("cooperating", "assessor")  # relations whose points are not the unit's own
 
@@ -99,3 +106,29 @@ def cite(sources: Sequence[SourceRef]) -> list[Citation]:
         )
         for (stem, table, row), same in places.items()
     ]
+
+
+@dataclass
+class NoticeFramework:
+    """A framework as one row of the list: the preferred copy, the other copies' ids."""
+
+    summary: FrameworkSummary
+    copies: list[FrameworkSummary] = field(default_factory=list)
+
+
+def one_per_notice(summaries: Sequence[FrameworkSummary]) -> list[NoticeFramework]:
+    """The frameworks, the copies of one notice folded into one row (``frameworks.yearly.pick_copies``)."""
+    from frameworks.yearly import identity, pick_copies  # not at import: the owner query does not need it
+
+    by_year: dict[tuple[str | None, int | None], list[FrameworkSummary]] = {}
+    for s in summaries:
+        by_year.setdefault((s.region, s.year), []).append(s)
+    by_id = {s.id: s for s in summaries}
+    rows = []
+    for group in by_year.values():
+        for side in pick_copies(group).values():
+            chosen = by_id[side.id or 0]  # sides made from summaries always carry their id
+            copies = [s for s in group if s.id != chosen.id and identity(s) == identity(chosen)]
+            copies = [s for s in copies if s.document in side.copies]
+            rows.append(NoticeFramework(chosen, copies))
+    return sorted(rows, key=lambda r: (r.summary.region or "", r.summary.year or 0, r.summary.id))

@@ -2,7 +2,7 @@
 
 Through ``parsers.parse`` a bad file raises a typed ``IngestError`` whose message starts
 with the path; through ``kaohe parse FILE`` the same message is printed to stderr as
-``Error: <path>: <problem>``, nothing goes to stdout, and the exit code is 1. Files that
+``错误：<path>: <problem>``, nothing goes to stdout, and the exit code is 1. Files that
 are odd but readable (GBK text, a page without tables, a scanned PDF page) parse, with the
 oddity recorded (encoding, warning) instead of garbage.
 """
@@ -133,7 +133,7 @@ def test_cli_prints_one_error_line_and_exits_1(bad_dir: Path, name: str) -> None
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"Error: {path}：")
+    assert lines[0].startswith(f"错误：{path}：")
     assert BAD_FILES[name][1] in lines[0]
 
 
@@ -144,7 +144,7 @@ def test_missing_file_is_a_parse_error_and_a_usage_error(tmp_path: Path) -> None
     result = run_cli("parse", str(missing))
     assert result.exit_code == 2  # click.Path(exists=True): a usage error
     assert "Traceback" not in result.output
-    assert "does not exist" in result.stderr
+    assert "不存在" in result.stderr
 
 
 # --- odd but readable ---------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def test_html_without_tables_is_read(tmp_path: Path) -> None:
     assert document.warnings == []
     result = run_cli("parse", str(path))
     assert result.exit_code == 0
-    assert "title: 关于印发考核办法的通知" in result.stdout
+    assert "标题：关于印发考核办法的通知" in result.stdout
     assert not re.search(r"^\[\d+\] table ", result.stdout, re.M)
 
 
@@ -188,4 +188,4 @@ def test_pdf_page_without_text_gives_a_warning_not_garbage(tmp_path: Path) -> No
     result = run_cli("parse", str(path))
     assert result.exit_code == 0
     assert "Traceback" not in result.output
-    assert "warning: 第 2 页没有文字层（可能是扫描件）" in result.stdout
+    assert "警告：第 2 页没有文字层（可能是扫描件）" in result.stdout

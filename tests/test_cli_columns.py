@@ -64,7 +64,7 @@ def test_a_file_without_an_assessment_table_says_so(tmp_path: Path) -> None:
     notice.write_text("关于召开考核工作会议的通知\n\n各单位：\n定于下周一召开会议。\n", encoding="utf-8")
     result = CliRunner().invoke(ingest_command, [str(notice), "--db", str(tmp_path / "k.db")], catch_exceptions=False)
     assert result.exit_code == 0
-    assert "added（0 指标）" in result.stdout
+    assert "已导入（0 项指标）" in result.stdout
     assert "0 项指标：未识别出考核指标表（文中没有表格）" in result.stdout
 
 

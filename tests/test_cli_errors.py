@@ -1,4 +1,4 @@
-"""Issue 13: every bad argument or environment is one Chinese `Error: …` line and the documented exit code.
+"""Issue 13: every bad argument or environment is one Chinese `错误：…` line and the documented exit code.
 
 2 when the command line is wrong (a number out of range, an empty query, a folder given for a file),
 1 when the place is wrong (not an SQLite file, a folder that is missing or cannot be written, a store
@@ -60,15 +60,15 @@ def expand(text: str, places: dict[str, str]) -> str:
 
 
 def year(option: str, value: object) -> str:
-    return f"Error: {option}：年份应为 1949–2100 之间的整数，收到 {value}"
+    return f"错误：{option}：年份应为 1949–2100 之间的整数，收到 {value}"
 
 
 def framework_id(value: object) -> str:
-    return f"Error: 框架编号应为 1–{SQLITE_MAX} 之间的整数，收到 {value}"
+    return f"错误：框架编号应为 1–{SQLITE_MAX} 之间的整数，收到 {value}"
 
 
 def is_folder(option: str, path: str) -> str:
-    return f"Error: {option}：{path} 是文件夹，请给出文件名"
+    return f"错误：{option}：{path} 是文件夹，请给出文件名"
 
 
 # -- exit 2: the command line is wrong -------------------------------------------------------------
@@ -78,25 +78,25 @@ USAGE = (
     ("owner", "owner 营造林 --year " + BIG, year("--year", BIG)),
     ("owner", "owner 营造林 --year 1948", year("--year", 1948)),
     ("owner", "owner 营造林 --year 二〇二〇", year("--year", "二〇二〇")),
-    ("owner", "owner 营造林 --limit -1", "Error: --limit：条数应为 0–10000 之间的整数，收到 -1"),  # 0: all
-    ("owner", "owner 营造林 --limit " + BIG, f"Error: --limit：条数应为 0–10000 之间的整数，收到 {BIG}"),
-    ("owner", "owner", "Error: 查询内容不能为空"),  # the query is the empty string
+    ("owner", "owner 营造林 --limit -1", "错误：--limit：条数应为 0–10000 之间的整数，收到 -1"),  # 0: all
+    ("owner", "owner 营造林 --limit " + BIG, f"错误：--limit：条数应为 0–10000 之间的整数，收到 {BIG}"),
+    ("owner", "owner", "错误：查询内容不能为空"),  # the query is the empty string
     ("owner", "owner 营造林 --db {dir}", is_folder("--db", "{dir}")),
-    ("dept", "dept", "Error: 单位名称不能为空"),
+    ("dept", "dept", "错误：单位名称不能为空"),
     ("dept", "dept 县林业局 --year 2101", year("--year", 2101)),
     ("dept", "dept 县林业局 -o {dir}", is_folder("--output", "{dir}")),
     ("frameworks", "frameworks --year -1", year("--year", -1)),
-    ("search", "search", "Error: 搜索内容不能为空"),
-    ("search", "search 营造 --limit -5", "Error: --limit：条数应为 0–10000 之间的整数，收到 -5"),
+    ("search", "search", "错误：搜索内容不能为空"),
+    ("search", "search 营造 --limit -5", "错误：--limit：条数应为 0–10000 之间的整数，收到 -5"),
     ("warnings", "warnings --db {dir}", is_folder("--db", "{dir}")),
     ("diff", "diff 0 1", framework_id(0)),
     ("diff", f"diff 1 {SQLITE_MAX + 1}", framework_id(SQLITE_MAX + 1)),
     ("diff", "diff --region 佳县 --years 2020 " + BIG, year("--years", BIG)),
-    ("diff", "diff 1 2 --threshold 101", "Error: --threshold：配对阈值应为 0–100 之间的数，收到 101"),
-    ("diff", "diff 1 2 --threshold nan", "Error: --threshold：配对阈值应为 0–100 之间的数，收到 nan"),
+    ("diff", "diff 1 2 --threshold 101", "错误：--threshold：配对阈值应为 0–100 之间的数，收到 101"),
+    ("diff", "diff 1 2 --threshold nan", "错误：--threshold：配对阈值应为 0–100 之间的数，收到 nan"),
     ("diff", "diff 1 2 -o {dir}", is_folder("--output", "{dir}")),
-    ("watch", "watch {dir} --settle -1", "Error: --settle：秒数应为 0–3600 之间的数，收到 -1"),
-    ("watch", "watch {dir} --settle inf", "Error: --settle：秒数应为 0–3600 之间的数，收到 inf"),
+    ("watch", "watch {dir} --settle -1", "错误：--settle：秒数应为 0–3600 之间的数，收到 -1"),
+    ("watch", "watch {dir} --settle inf", "错误：--settle：秒数应为 0–3600 之间的数，收到 inf"),
     ("watch", "watch {dir} --log {dir}", is_folder("--log", "{dir}")),
     ("breakdown", "breakdown 0 -o x.md", framework_id(0)),
     ("breakdown", "breakdown --region 佳县 --year 3000 -o x.md", year("--year", 3000)),
@@ -106,7 +106,7 @@ USAGE = (
     ("template", f"template {SQLITE_MAX + 1} -o x.xlsx", framework_id(SQLITE_MAX + 1)),
     ("score", "score --region 佳县 --year 1 --results {results}", year("--year", 1)),
     ("score", "score 0 --results {results}", framework_id(0)),
-    ("parse", "parse {dir}", "Error: Invalid value for 'FILE': File '{dir}' is a directory."),  # click's own words
+    ("parse", "parse {dir}", "错误：'FILE' 的值无效：文件 '{dir}' 是文件夹。"),  # click's own words, in Chinese
     ("serve", "serve --db {dir}", is_folder("--db", "{dir}")),
     ("kaohe-ingest", "{notice} --db {dir}", is_folder("--db", "{dir}")),
 )
@@ -129,7 +129,7 @@ def test_a_bad_argument_is_one_chinese_line_and_exit_2(
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)  # not an uncaught exception
     assert result.stdout == ""
-    errors_shown = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    errors_shown = [line for line in result.stderr.splitlines() if line.startswith("错误：")]
     assert errors_shown == [expand(line, places)]
     assert result.stderr.splitlines()[-1] == expand(line, places)
 
@@ -139,28 +139,28 @@ def test_a_bad_argument_is_one_chinese_line_and_exit_2(
 _NO_FOLDER = "无法写入，文件夹 {missing} 不存在"
 # fmt: off
 ENVIRONMENT = (
-    ("owner", "owner 营造林 --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("dept", "dept 县林业局 --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("frameworks", "frameworks --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("search", "search 营造 --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("warnings", "warnings --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("diff", "diff 1 2 --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("breakdown", "breakdown 1 -o x.md --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("rules", "rules --region 佳县 --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("template", "template 1 -o {dir}/t.xlsx --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("score", "score 1 --results {results} --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("serve", "serve --port 0 --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("kaohe-ingest", "{notice} --db {notdb}", "Error: {notdb}：" + NOT_A_STORE),
-    ("kaohe-ingest", "{notice} --db {foreign}", "Error: {foreign}：" + NOT_KAOHE),
-    ("owner", "owner 营造林 --db {foreign}", "Error: {foreign}：" + NOT_KAOHE),
-    ("kaohe-ingest", "{notice} --db {missing}/k.db", "Error: {missing}/k.db：无法创建数据库，文件夹 {missing} 不存在"),
-    ("kaohe-ingest", "{notice} --db {notdb}/k.db", "Error: {notdb}/k.db：无法创建数据库，{notdb} 不是文件夹"),
-    ("dept", "dept 县林业局 -o {missing}/x.docx --db {db}", "Error: {missing}/x.docx：" + _NO_FOLDER),
-    ("diff", "diff 1 2 -o {missing}/x.md --db {db}", "Error: {missing}/x.md：" + _NO_FOLDER),
-    ("breakdown", "breakdown 1 -o {missing}/x.md --db {db}", "Error: {missing}/x.md：" + _NO_FOLDER),
-    ("template", "template 1 -o {missing}/x.xlsx --db {db}", "Error: {missing}/x.xlsx：" + _NO_FOLDER),
-    ("score", "score 1 --results {results} -o {missing}/x.txt --db {db}", "Error: {missing}/x.txt：" + _NO_FOLDER),
-    ("watch", "watch {dir} --log {notdb}/watch.log", "Error: {notdb}/watch.log：无法写入，{notdb} 不是文件夹"),
+    ("owner", "owner 营造林 --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("dept", "dept 县林业局 --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("frameworks", "frameworks --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("search", "search 营造 --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("warnings", "warnings --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("diff", "diff 1 2 --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("breakdown", "breakdown 1 -o x.md --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("rules", "rules --region 佳县 --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("template", "template 1 -o {dir}/t.xlsx --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("score", "score 1 --results {results} --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("serve", "serve --port 0 --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("kaohe-ingest", "{notice} --db {notdb}", "错误：{notdb}：" + NOT_A_STORE),
+    ("kaohe-ingest", "{notice} --db {foreign}", "错误：{foreign}：" + NOT_KAOHE),
+    ("owner", "owner 营造林 --db {foreign}", "错误：{foreign}：" + NOT_KAOHE),
+    ("kaohe-ingest", "{notice} --db {missing}/k.db", "错误：{missing}/k.db：无法创建数据库，文件夹 {missing} 不存在"),
+    ("kaohe-ingest", "{notice} --db {notdb}/k.db", "错误：{notdb}/k.db：无法创建数据库，{notdb} 不是文件夹"),
+    ("dept", "dept 县林业局 -o {missing}/x.docx --db {db}", "错误：{missing}/x.docx：" + _NO_FOLDER),
+    ("diff", "diff 1 2 -o {missing}/x.md --db {db}", "错误：{missing}/x.md：" + _NO_FOLDER),
+    ("breakdown", "breakdown 1 -o {missing}/x.md --db {db}", "错误：{missing}/x.md：" + _NO_FOLDER),
+    ("template", "template 1 -o {missing}/x.xlsx --db {db}", "错误：{missing}/x.xlsx：" + _NO_FOLDER),
+    ("score", "score 1 --results {results} -o {missing}/x.txt --db {db}", "错误：{missing}/x.txt：" + _NO_FOLDER),
+    ("watch", "watch {dir} --log {notdb}/watch.log", "错误：{notdb}/watch.log：无法写入，{notdb} 不是文件夹"),
 )
 # fmt: on
 
@@ -187,7 +187,7 @@ def test_an_output_the_system_refuses_at_write_time_is_one_line(places: dict[str
     """/proc: for root the folder looks writable, and only the write itself fails."""
     result = run("kaohe", ["breakdown", "1", "-o", "/proc/kaohe-test.md", "--db", places["db"]])
     assert result.exit_code == 1, result.output
-    assert result.stderr.startswith("Error: /proc/kaohe-test.md：无法写入，")
+    assert result.stderr.startswith("错误：/proc/kaohe-test.md：无法写入，")
     assert len(result.stderr.splitlines()) == 1
 
 
@@ -206,10 +206,10 @@ def process(entry: str, args: list[str], setup: str = "") -> subprocess.Complete
 # fmt: off
 PROCESSES = (
     ("kaohe", "owner 营造林 --year " + BIG + " --db {db}", 2, year("--year", BIG)),
-    ("kaohe", "frameworks --db {notdb}", 1, "Error: {notdb}：" + NOT_A_STORE),
+    ("kaohe", "frameworks --db {notdb}", 1, "错误：{notdb}：" + NOT_A_STORE),
     ("kaohe-ingest", "{notice} --db {missing}/k.db", 1,
-     "Error: {missing}/k.db：无法创建数据库，文件夹 {missing} 不存在"),
-    ("kaohe", "breakdown 1 -o {missing}/x.md --db {db}", 1, "Error: {missing}/x.md：无法写入，文件夹 {missing} 不存在"),
+     "错误：{missing}/k.db：无法创建数据库，文件夹 {missing} 不存在"),
+    ("kaohe", "breakdown 1 -o {missing}/x.md --db {db}", 1, "错误：{missing}/x.md：无法写入，文件夹 {missing} 不存在"),
 )
 # fmt: on
 
@@ -221,7 +221,7 @@ def test_no_traceback_reaches_stderr(places: dict[str, str], entry: str, command
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1] == expand(line, places)
-    assert [s for s in result.stderr.splitlines() if s.startswith("Error:")] == [expand(line, places)]
+    assert [s for s in result.stderr.splitlines() if s.startswith("错误：")] == [expand(line, places)]
 
 
 @pytest.fixture
@@ -259,10 +259,10 @@ def test_a_read_only_store_folder_is_one_line(read_only_folder: Path) -> None:
     new, old, out = folder / "新.db", folder / "kaohe.db", folder / "一览表.md"
     read_only, no_write = "无法打开数据库，文件只读（没有写权限）", f"文件夹 {folder} 没有写权限"
     cases = (
-        ("kaohe-ingest", [str(NOTICE), "--db", str(new)], f"Error: {new}：无法创建数据库，{no_write}"),
-        ("kaohe", ["frameworks", "--db", str(old)], f"Error: {old}：{read_only}"),
-        ("kaohe-ingest", [str(NOTICE), "--db", str(old)], f"Error: {old}：{read_only}"),
-        ("kaohe", ["breakdown", "1", "-o", str(out), "--db", str(old)], f"Error: {out}：无法写入，{no_write}"),
+        ("kaohe-ingest", [str(NOTICE), "--db", str(new)], f"错误：{new}：无法创建数据库，{no_write}"),
+        ("kaohe", ["frameworks", "--db", str(old)], f"错误：{old}：{read_only}"),
+        ("kaohe-ingest", [str(NOTICE), "--db", str(old)], f"错误：{old}：{read_only}"),
+        ("kaohe", ["breakdown", "1", "-o", str(out), "--db", str(old)], f"错误：{out}：无法写入，{no_write}"),
     )  # fmt: skip
     for entry, args, line in cases:
         result = process(entry, args)
@@ -336,12 +336,12 @@ def test_kaohe_ingest_into_a_locked_store_reports_every_file_and_the_summary(
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     locked = f"{locked_store}：数据库正被其他程序锁定"
-    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert lines[0] == f"Error: {first}：未入库——{locked}，等待 0.3 秒后放弃；请等它结束后再试"
-    assert lines[1].startswith(f"Error: {second}：未入库——{locked}，等待 ")
-    assert lines[2].startswith(f"Error: 本次运行未记入 ingest_runs：{locked}，等待 ")
+    lines = [line for line in result.stderr.splitlines() if line.startswith("错误：")]
+    assert lines[0] == f"错误：{first}：未入库——{locked}，等待 0.3 秒后放弃；请等它结束后再试"
+    assert lines[1].startswith(f"错误：{second}：未入库——{locked}，等待 ")
+    assert lines[2].startswith(f"错误：本次运行未记入 ingest_runs：{locked}，等待 ")
     assert len(lines) == 3
-    assert "2 files: 0 ingested, 0 unchanged, 0 duplicate, 2 failed" in result.stdout
+    assert "共 2 个文件：导入 0 个，未变 0 个，重复 0 个，失败 2 个" in result.stdout
     assert table_rows(locked_store) == before
 
 
@@ -373,10 +373,10 @@ def test_a_store_locked_by_another_process_names_it_and_the_batch_goes_on(
     locked = f"{db}：数据库正被其他程序锁定（{Path(sys.executable).name} hold.py held.db，pid {holder.pid}）"
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert [line for line in result.stderr.splitlines() if line.startswith("Error:")] == [
-        f"Error: {first}：未入库——{locked}，等待 0.3 秒后放弃；请等它结束后再试",
-        f"Error: {second}：未入库——{locked}，等待 0.1 秒后放弃；请等它结束后再试",  # refused once: later files try once
-        f"Error: 本次运行未记入 ingest_runs：{locked}，等待 0.1 秒后放弃；请等它结束后再试",
+    assert [line for line in result.stderr.splitlines() if line.startswith("错误：")] == [
+        f"错误：{first}：未入库——{locked}，等待 0.3 秒后放弃；请等它结束后再试",
+        f"错误：{second}：未入库——{locked}，等待 0.1 秒后放弃；请等它结束后再试",  # refused once: later files try once
+        f"错误：本次运行未记入 ingest_runs：{locked}，等待 0.1 秒后放弃；请等它结束后再试",
     ]
-    assert "2 files: 0 ingested, 0 unchanged, 0 duplicate, 2 failed" in result.stdout
+    assert "共 2 个文件：导入 0 个，未变 0 个，重复 0 个，失败 2 个" in result.stdout
     assert table_rows(db) == before

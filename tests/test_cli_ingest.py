@@ -60,12 +60,12 @@ def test_ingest_summary_then_nothing_to_do(ingested: tuple[Path, Result]) -> Non
     expected_files = len([p for p in SAMPLES.iterdir() if p.suffix != ".md"])
     if shutil.which("soffice") is None:
         expected_files -= 2
-    assert f"{expected_files} files: {expected_files} ingested, 0 unchanged, 0 duplicate, 0 failed" in first.stdout
+    assert f"共 {expected_files} 个文件：导入 {expected_files} 个，未变 0 个，重复 0 个，失败 0 个" in first.stdout
     assert "2020年度市考核县指标任务分解 / 生态文明：写明 20 分，各项合计 19 分" in first.stdout
     (stored,) = sqlite3.connect(db).execute("select path from documents limit 1").fetchone()
     again = CliRunner().invoke(ingest_command, [str(Path(stored).parent), "--db", str(db)])
     assert again.exit_code == 0
-    assert f"{expected_files} files: 0 ingested, {expected_files} unchanged" in again.stdout
+    assert f"共 {expected_files} 个文件：导入 0 个，未变 {expected_files} 个" in again.stdout
 
 
 @pytest.mark.parametrize(
@@ -145,21 +145,21 @@ def test_a_bad_file_fails_alone_with_a_clear_line(tmp_path: Path) -> None:
     (folder / "bad.pdf").write_bytes(b"\x00\x01 not a pdf at all")
     result = CliRunner().invoke(ingest_command, [str(folder), "--db", str(tmp_path / "k.db")])
     assert result.exit_code == 1
-    assert "Error: " in result.stderr and "bad.pdf：不是有效的 .pdf 文件" in result.stderr
+    assert "错误：" in result.stderr and "bad.pdf：不是有效的 .pdf 文件" in result.stderr
     assert "Traceback" not in result.output
-    assert "1 ingested" in result.stdout and "1 failed" in result.stdout
+    assert "导入 1 个" in result.stdout and "失败 1 个" in result.stdout
 
 
 def test_queries_without_a_store_say_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["owner", "营造林", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1
-    assert "no store here yet; run `kaohe-ingest PATH..." in result.stderr
+    assert "这里还没有存储；请先运行 kaohe-ingest" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["parse", "ingest", "owner", "dept", "frameworks", "search", "warnings"])
 def test_every_command_has_help(command: str) -> None:
     result = run(command, "--help")
-    assert "Example:" in result.stdout
+    assert "示例：" in result.stdout
 
 
 def test_dept_lists_mentions_in_prose(db: Path) -> None:

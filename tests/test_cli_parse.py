@@ -133,8 +133,8 @@ def test_warnings_are_listed(tmp_path: Path) -> None:
 
 def test_outline_shows_title_and_tables() -> None:
     outline = run("parse", str(MAIN_DOCX))
-    assert f"  title: {TITLE}" in outline.splitlines()
-    assert re.search(r"^\[\d+\] table 49×3$", outline, re.M)
+    assert f"  标题：{TITLE}" in outline.splitlines()
+    assert re.search(r"^\[\d+\] 表格 49 行 × 3 列$", outline, re.M)
     assert re.search(r"^\s+0 \| c0 考核内容 \| c1 考核指标 \| c2 责任单位$", outline, re.M)
 
 
@@ -143,7 +143,7 @@ def test_outline_shows_title_and_tables() -> None:
 
 def test_top_level_help_lists_every_command() -> None:
     output = run("--help")
-    assert output.startswith("Usage: kaohe ")
+    assert output.startswith("用法: kaohe ")
     for name in cli.commands:
         assert re.search(rf"^\s+{name}\s+\S", output, re.M), f"{name} missing from kaohe --help"
 
@@ -154,14 +154,14 @@ def test_every_command_has_help_text(name: str, flag: str) -> None:
     command = cli.commands[name]
     assert command.help and command.help.strip(), f"kaohe {name} has no docstring"
     output = run(name, flag)
-    assert output.startswith(f"Usage: kaohe {name} ")
+    assert output.startswith(f"用法: kaohe {name} ")
     first_line = command.help.strip().splitlines()[0]
-    assert " ".join(first_line.split()) in " ".join(output.split())  # click re-wraps the text
-    assert "Example" in output
+    assert "".join(first_line.split()) in "".join(output.split())  # the help re-wraps the text
+    assert "示例：" in output
 
 
 def test_kaohe_ingest_entry_point_has_help() -> None:
     result = CliRunner().invoke(ingest_command, ["--help"], prog_name="kaohe-ingest", catch_exceptions=False)
     assert result.exit_code == 0
-    assert result.stdout.startswith("Usage: kaohe-ingest ")
+    assert result.stdout.startswith("用法: kaohe-ingest ")
     assert isinstance(ingest_command, click.Command) and ingest_command.help

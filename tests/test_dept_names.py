@@ -228,7 +228,7 @@ def test_an_ambiguous_name_asks_to_choose(db: Path) -> None:
     result = dept(db, "发改局", code=1)
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: “发改局”可指不同的单位：佳县 县发展改革和科技局；柞水县 县发展和改革局。"
+        "错误：“发改局”可指不同的单位：佳县 县发展改革和科技局；柞水县 县发展和改革局。"
         "请用 --region 选定地区，或输入单位全称。\n"
     )
     assert dept(db, "发改局", "--json", code=1).stdout == ""
@@ -236,11 +236,11 @@ def test_an_ambiguous_name_asks_to_choose(db: Path) -> None:
 
 def test_nothing_found_suggests_and_exits_1(db: Path) -> None:
     result = dept(db, "县体育局", code=1)
-    assert result.stderr == "Error: 没有找到单位“县体育局”。你是否要找：县教育和体育局（佳县）？\n"
+    assert result.stderr == "错误：没有找到单位“县体育局”。你是否要找：县教育和体育局（佳县）？\n"
     result = dept(db, "县林业局", "--region", "宁陕", code=1)
-    assert result.stderr == "Error: 库中没有地区“宁陕县”的单位；库中的地区：佳县、柞水县\n"
+    assert result.stderr == "错误：库中没有地区“宁陕县”的单位；库中的地区：佳县、柞水县\n"
     result = dept(db, "县财政局", "--region", "佳县", "--year", "2019", code=1)
-    assert result.stderr == "Error: 县财政局：库中没有 2019 年度相关的指标或正文提及\n"
+    assert result.stderr == "错误：县财政局：库中没有 2019 年度相关的指标或正文提及\n"
 
 
 def test_prose_once_per_notice_and_by_year(db: Path) -> None:
@@ -256,7 +256,7 @@ def test_prose_once_per_notice_and_by_year(db: Path) -> None:
     assert "正文提及（2 份通知）" in zhashui  # the 2022 notice and the 办法 dated 2022
     assert "柞水县年度目标责任考核工作办法.docx 段19：" in zhashui
     none = dept(db, "县发展和改革局", "--region", "柞水县", "--year", "2021", code=1)
-    assert none.stderr == "Error: 县发展和改革局：库中没有 2021 年度相关的指标或正文提及\n"
+    assert none.stderr == "错误：县发展和改革局：库中没有 2021 年度相关的指标或正文提及\n"
 
 
 def test_mentions_of_the_store_filter_by_year_and_fold_copies(db: Path) -> None:

@@ -210,7 +210,7 @@ def test_no_output_reports_libreoffice_stderr(tmp_path: Path, monkeypatch: pytes
 # fmt: off
 STDERRS = (
     ("Warning: failed to launch javaldx - java may not function correctly\n", "没有输出文件，也没有错误信息"),
-    ("Error: source file could not be loaded\n\n", "Error: source file could not be loaded"),
+    ("错误：source file could not be loaded\n\n", "错误：source file could not be loaded"),
     ("a\nb\n", "a; b"),
 )
 # fmt: on

@@ -55,12 +55,14 @@ def test_wrapped_rows_are_separated_and_keep_citations_and_extensions_whole() ->
     lines = render_table(HEADERS, ROWS, width=80).splitlines()
     assert "" in lines  # a blank line between rows that take several lines
     text = "\n".join(lines)
-    assert ".docx|html|pdf|txt" in text and "表1行38" in text and "第4页" in text
+    assert all(word in text for word in (".docx", "|html", "|pdf", "|txt", "表1行38", "第4页"))  # broken only between
 
 
 def test_wrap_breaks_chinese_anywhere_and_latin_words_only_when_they_are_too_long() -> None:
     assert wrap("营造林面积4万亩以上", 6) == ["营造林", "面积4", "万亩以", "上"]
-    assert wrap("见 a.docx|html", 8) == ["见 a.doc", "x|html"]  # longer than a line: broken by characters
+    assert wrap("见 a.docx|html", 8) == ["见 a", ".docx", "|html"]  # longer than a line: broken before . and |
+    assert wrap("abcdefghijkl", 5) == ["abcde", "fghij", "kl"]  # and by characters when nothing else helps
+    assert wrap("一二三四五六七八九十，十一", 20) == ["一二三四五六七八九", "十，十一"]  # no line starts with ，
     assert wrap("名称 report.docx", 12) == ["名称", "report.docx"]
     assert wrap("第一行\n第二行", 20) == ["第一行", "第二行"]
 
@@ -91,3 +93,8 @@ def test_owner_output_fits_the_terminal(tmp_path_factory: pytest.TempPathFactory
     assert max(display_width(line) for line in result.stdout.splitlines()) <= columns
     if columns >= 100:
         assert ".docx|txt" in result.stdout  # the copies' extensions are never cut
+
+
+def test_a_terminal_narrower_than_a_character_still_ends() -> None:
+    assert wrap("中文", 1) == ["中", "文"]
+    assert render_table(["表头"], [("中文abc",)], width=3)

@@ -70,7 +70,7 @@ def test_defaults_and_a_rules_file(tmp_path: Path) -> None:
     path.write_text("threshold = 0.65\n[weights.town]\ntarget = 80\nsocial = 20\n", "utf-8")
     rows = {row["field"]: row for row in json.loads(run("--file", str(path), "--json").stdout)}
     assert rows["threshold"]["value"] == 0.65 and rows["threshold"]["source"] == str(path)
-    assert "warning: 镇（办）：社会评价各项合计 10 ≠ 社会评价权重 20" in run("--file", str(path), "--json").stderr
+    assert "警告：镇（办）：社会评价各项合计 10 ≠ 社会评价权重 20" in run("--file", str(path), "--json").stderr
     assert "不一致" in run("--file", str(path)).output
 
 
@@ -82,4 +82,4 @@ def test_bad_rules_file_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_missing_store(tmp_path: Path) -> None:
-    assert "no store here yet" in run("--region", "柞水县", "--db", str(tmp_path / "none.db"), code=1).output
+    assert "这里还没有存储" in run("--region", "柞水县", "--db", str(tmp_path / "none.db"), code=1).output

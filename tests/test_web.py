@@ -218,8 +218,8 @@ def test_everything_is_escaped(client: FlaskClient) -> None:
 
 
 def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreMissing, match="no store here"):
+    with pytest.raises(StoreMissing, match="这里还没有存储"):
         create_app(tmp_path / "none.db")
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1
-    assert "no store here; run `kaohe-ingest PATH... --db" in result.stderr
+    assert "这里还没有存储；请先运行 kaohe-ingest 文件或文件夹 --db" in result.stderr

@@ -6,25 +6,19 @@ framework's table as written, the frameworks list one row per notice, and the ye
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from frameworks.diff import DiffIndicator, FrameworkDiff, diff_indicators
-from frameworks.yearly import RegionDiff, identity, pair_frameworks, pick_copies, side_of
+from frameworks.yearly import RegionDiff, identity, pair_frameworks, side_of
 from ingest.diff_report import Section, framework_label, sections
+from store.copies import FRAMEWORK_KIND_LABELS as FRAMEWORK_KIND_LABELS  # the pages' words for kinds
+from store.copies import NoticeFramework
 from store.copies import merge_copies as merge_copies  # the owner page's answers, copies merged
+from store.copies import one_per_notice as one_per_notice  # the frameworks page's rows, as `kaohe frameworks`
 from store.dept_view import FrameworkLoad, Notice, RegionYear, framework_loads, mentions_by_notice, region_years
 from store.framework_queries import framework_by_id, framework_indicators, pick_frameworks
 from store.results import FrameworkSummary, IndicatorAnswer, MentionRow
-
-FRAMEWORK_KIND_LABELS = {
-    "breakdown": "任务分解",
-    "negative_list": "负面清单",
-    "common": "共性指标",
-    "per_unit": "单位指标",
-    "template": "申报样表",
-}
-
 
 # -- owner answers, a page at a time -------------------------------------------
 
@@ -95,30 +89,6 @@ def dept_page(
 
 
 # -- frameworks ---------------------------------------------------------------
-
-
-@dataclass
-class NoticeFramework:
-    """A framework as one row of the list: the preferred copy, the other copies' ids."""
-
-    summary: FrameworkSummary
-    copies: list[FrameworkSummary] = field(default_factory=list)
-
-
-def one_per_notice(summaries: Sequence[FrameworkSummary]) -> list[NoticeFramework]:
-    """The frameworks, the copies of one notice folded into one row (``frameworks.yearly.pick_copies``)."""
-    by_year: dict[tuple[str | None, int | None], list[FrameworkSummary]] = {}
-    for s in summaries:
-        by_year.setdefault((s.region, s.year), []).append(s)
-    by_id = {s.id: s for s in summaries}
-    rows = []
-    for group in by_year.values():
-        for side in pick_copies(group).values():
-            chosen = by_id[side.id or 0]  # sides made from summaries always carry their id
-            copies = [s for s in group if s.id != chosen.id and identity(s) == identity(chosen)]
-            copies = [s for s in copies if s.document in side.copies]
-            rows.append(NoticeFramework(chosen, copies))
-    return sorted(rows, key=lambda r: (r.summary.region or "", r.summary.year or 0, r.summary.id))
 
 
 def copies_of(summary: FrameworkSummary, summaries: Sequence[FrameworkSummary]) -> list[FrameworkSummary]:

@@ -102,11 +102,11 @@ def create_app(db_path: str | Path, allow_sql: bool = False, hosts: AllowedHosts
 
 def _check_store(db_path: Path) -> None:
     if not db_path.is_file():
-        raise StoreMissing(f"{db_path}: no store here; run `kaohe-ingest PATH... --db {db_path}` first")
+        raise StoreMissing(f"{db_path}：这里还没有存储；请先运行 kaohe-ingest 文件或文件夹 --db {db_path}")
     store = Store(db_path, read_only=True)
     try:
         if not store.db["frameworks"].exists():
-            raise StoreMissing(f"{db_path}: not a kaohe store (no frameworks table)")
+            raise StoreMissing(f"{db_path}：不是 kaohe 的存储（没有 frameworks 表）")
     finally:
         store.close()
 

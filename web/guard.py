@@ -82,7 +82,7 @@ def install(app: Flask, hosts: AllowedHosts) -> None:
         header = request.environ.get("HTTP_HOST")
         if not hosts.allows(header):
             name = shown(host_name(header or ""))
-            log.warning("refused Host %r from %s", header, request.remote_addr)
+            log.warning("拒绝 Host 头 %r（来自 %s）", header, request.remote_addr)
             abort(400, f"此服务不接受以“{name}”为地址的请求。请用本机地址打开；如确需用这个名称访问，"
                        f"请在启动时加上 --allowed-host {name}。")  # fmt: skip
 

@@ -98,7 +98,7 @@ class SqlRunner:
         try:
             worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as e:
-            log.error("cannot start the SQL worker: %s", e)
+            log.error("无法启动 SQL 查询进程：%s", e)
             return {"error": "no_worker"}
         try:
             out, err = worker.communicate(json.dumps(request).encode(), timeout=self.seconds)
@@ -109,7 +109,7 @@ class SqlRunner:
         try:
             reply: dict[str, Any] = json.loads(out)
         except ValueError:  # killed by its own limits (CPU time, memory) before it could answer
-            log.warning("SQL worker exited with %s: %s", worker.returncode, err[-2000:].decode(errors="replace"))
+            log.warning("SQL 查询进程退出（退出码 %s）：%s", worker.returncode, err[-2000:].decode(errors="replace"))
             return {"error": "crashed"}
         return reply
 
