@@ -145,8 +145,8 @@ def run_case(path: Path, memory_mb: int, timeout: int) -> dict[str, object]:
 
 
 def _parse(path: Path) -> dict[str, object]:
-    from ingest.errors import IngestError
     from parsers import parse
+    from parsers.errors import IngestError
 
     try:
         document = parse(path)

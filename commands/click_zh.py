@@ -102,7 +102,7 @@ def wrap_text(
 ) -> str:
     """click.formatting.wrap_text for Chinese: paragraphs (blank-line separated) joined as ``_joined`` does and
     wrapped by display width; a paragraph that starts with ``\\b`` is kept line by line, as click keeps it."""
-    from ingest.report import wrap  # only when help is shown
+    from textview.table import wrap  # only when help is shown
 
     paragraphs = re.split(r"\n\s*\n", text.strip("\n")) if preserve_paragraphs else [text]
     out: list[str] = []

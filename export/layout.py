@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ingest.report import display_width
+from textview.table import display_width
 
 BODY_FONT = "仿宋"  # on every Chinese Windows; 仿宋_GB2312 often is not
 HEAD_FONT = "黑体"

@@ -44,7 +44,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from ingest.errors import IngestError, LimitExceeded
+from parsers.errors import IngestError, LimitExceeded
 from parsers.limits import Limits, limits
 
 log = logging.getLogger(__name__)

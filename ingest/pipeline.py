@@ -25,11 +25,11 @@ from frameworks.mentions import Mention, find_mentions
 from frameworks.model import Framework
 from frameworks.roster import find_roster, roster_count_warnings
 from ingest.discover import iter_notice_files
-from ingest.errors import IngestError
 from ingest.isolation import Worker, WorkerBug
 from normalize.departments import DepartmentRegistry, default_registry
 from parsers import Document, ParseWarning, parse
 from parsers.detect import file_sha256
+from parsers.errors import IngestError
 from scoring.rules_extract import extract_rule_values, looks_like_rules_document
 from store import Store
 from store.results import RosterRow

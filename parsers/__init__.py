@@ -11,9 +11,9 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.errors import unreadable
 from parsers.detect import SUFFIXES, detect_format
 from parsers.document import Cell, Document, Format, Metadata, Paragraph, ParseWarning, Source, Table
+from parsers.errors import unreadable
 from parsers.limits import Budget, check_file_size, limits
 
 __all__ = ["SUFFIXES", "Cell", "Document", "Metadata", "Paragraph", "ParseWarning", "Source", "Table", "parse"]

@@ -7,8 +7,8 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from ingest.errors import ParseError, UnsupportedFormat
 from parsers.document import Format, Source
+from parsers.errors import ParseError, UnsupportedFormat
 
 SUFFIXES: dict[str, Format] = {
     ".docx": "docx",

@@ -10,8 +10,8 @@ from pathlib import Path
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
-from ingest.errors import ParseError, unreadable
 from parsers.detect import DAMAGED_DOCX, DAMAGED_DOCX_HINT
+from parsers.errors import ParseError, unreadable
 from parsers.limits import Limits, read_capped
 
 __all__ = ["load_body"]

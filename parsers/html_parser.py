@@ -27,10 +27,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from ingest.errors import unreadable
 from normalize.text import join_wrapped
 from parsers.detect import fingerprint
 from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
+from parsers.errors import unreadable
 from parsers.limits import Budget, check_file_size, check_html_depth
 
 logger = logging.getLogger(__name__)

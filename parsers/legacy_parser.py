@@ -27,9 +27,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ingest.errors import ConverterMissing, ParseError, unreadable
 from parsers.detect import fingerprint
 from parsers.document import Document, Format
+from parsers.errors import ConverterMissing, ParseError, unreadable
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ One ``Limits`` model holds every limit with its default; each can be raised with
 environment variable ``KAOHE_`` + its name in capitals (``KAOHE_MAX_FILE_MB=300``), read in
 :func:`limits` and nowhere else. The defaults are far above any real notice (the largest
 benchmark notice has 1,038 table rows, 1.2 MB of Word XML) and keep the parse of any input
-under about 500 MB. A file over a limit raises :class:`ingest.errors.LimitExceeded`, whose
+under about 500 MB. A file over a limit raises :class:`parsers.errors.LimitExceeded`, whose
 Chinese message names the limit, its value and the variable that raises it.
 
 Also here, because every format needs them: :class:`Budget`, which counts the paragraphs,
@@ -22,7 +22,7 @@ from typing import IO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ingest.errors import LimitExceeded
+from parsers.errors import LimitExceeded
 
 logger = logging.getLogger(__name__)
 

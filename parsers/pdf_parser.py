@@ -62,11 +62,11 @@ from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from ingest.errors import ParseError, unreadable
 from normalize.text import is_page_number as page_number_line
 from normalize.text import join_paragraphs, squeeze_cjk_spaces
 from parsers.detect import fingerprint
 from parsers.document import Block, Document, Paragraph, ParseWarning
+from parsers.errors import ParseError, unreadable
 from parsers.pdf_limits import check_contents, check_pages
 from parsers.pdf_tables import (
     NUMBERED_START,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.errors import EncodingError
 from parsers.detect import utf16_encoding
 from parsers.document import ParseWarning
+from parsers.errors import EncodingError
 
 __all__ = ["decode"]
 

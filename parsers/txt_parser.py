@@ -75,11 +75,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import ParseError, unreadable
 from normalize.text import is_page_number
 from parsers import web_cells, web_text
 from parsers.detect import fingerprint
 from parsers.document import Block, Cell, Document, Paragraph, ParseWarning, Table
+from parsers.errors import ParseError, unreadable
 from parsers.limits import Budget, check_file_size, limits
 from parsers.text_decode import decode
 

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.report import render_table
 from scoring.explain import flag_label
 from scoring.model import CATEGORY_LABELS, ScoreReport, UnitScore
+from textview.table import render_table
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

@@ -18,7 +18,7 @@ from typing import Any
 
 import regex
 
-from ingest.errors import ParseError, UnsupportedFormat
+from parsers.errors import ParseError, UnsupportedFormat
 from scoring.model import (
     BonusEvent,
     DeductionEvent,

@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ingest.report import render_table
 from scoring.model import RuleSet
 from scoring.rules import PARAMS, default_label, default_note, rule_value
+from textview.table import render_table
 
 _COMPONENT_LABELS = {
     "target": "目标任务",

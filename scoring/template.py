@@ -17,7 +17,9 @@ Which rows a template holds (one *line* per indicator and unit, kind ``indicator
 
 The layout (sheet names, the keys and Chinese header names of the columns, reference columns
 ``ref_*``) lives in ``scoring/template_layout.py``, shared with the reader ``scoring/results_io.py``;
-the .xlsx writer is ``scoring/template_xlsx.py`` (its page: ``export/layout.py``).
+the content model (``TemplateContent``…) in ``scoring/template_model.py``, imported by the layout and the
+writers; the .xlsx writer is ``scoring/template_xlsx.py`` (its page: ``export/layout.py``), imported here
+only when an .xlsx is written so that a .csv never loads openpyxl.
 """
 
 from __future__ import annotations
@@ -29,75 +31,26 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import regex
-from pydantic import BaseModel, Field
 
 from scoring.categories import guess_category
-from scoring.model import CATEGORY_LABELS, IndicatorInfo, SocialComponents, UnitCategory
+from scoring.model import IndicatorInfo, SocialComponents, UnitCategory
 from scoring.template_layout import (
-    BONUS,
     COLUMN_LABELS,
-    DEDUCTIONS,
-    LINES,
     META,
-    SECTION_COLUMNS,
-    SOCIAL,
-    UNITS,
-    VETOES,
     explanation_lines,
     headers,
     indicator_label,
+    sections,
     target_text,
+    title,
 )
+from scoring.template_model import DEFAULT_SOCIAL_MAX, ReferenceItem, TemplateContent, TemplateLine, TemplateUnit
 
 log = logging.getLogger(__name__)
 
-# 第二十五条 (rules-default.md S01–S04); the engine's RuleSet may differ — pass ``social_max``.
-DEFAULT_SOCIAL_MAX: dict[UnitCategory, SocialComponents] = {
-    "town": SocialComponents(peer=2, superior=3, representatives=2, public=3),
-    "dept": SocialComponents(peer=3, superior=4, representatives=3, public=5),
-    "resident": SocialComponents(peer=None, superior=9, representatives=6, public=15),
-}
 _TOWN_HEADING = regex.compile(r"镇（办|镇办|乡镇|街道")
 _DEPT_HEADING = regex.compile(r"部门|县直")
 _RESIDENT_HEADING = regex.compile(r"驻")
-
-
-class TemplateLine(BaseModel):
-    indicator_id: int
-    unit: str
-    indicator: str  # indicator_label(): name and text, as results_io matches it
-    points: float | None = None
-    target: str = ""
-    framework_id: int
-    framework_kind: str
-
-
-class ReferenceItem(BaseModel):
-    """A deduction / veto / bonus item, listed beside the rows to fill."""
-
-    indicator_id: int
-    item: str
-    points: float | None = None
-    kind: str  # deduction | veto | bonus
-
-
-class TemplateUnit(BaseModel):
-    unit: str
-    category: UnitCategory
-
-
-class TemplateContent(BaseModel):
-    framework_ids: list[int] = Field(default_factory=list)
-    region: str | None = None  # for the title: the region and year most indicators belong to
-    year: int | None = None
-    sources: list[str] = Field(default_factory=list)  # the frameworks' titles, for the footer
-    lines: list[TemplateLine] = Field(default_factory=list)
-    units: list[TemplateUnit] = Field(default_factory=list)
-    deduction_items: list[ReferenceItem] = Field(default_factory=list)
-    veto_items: list[ReferenceItem] = Field(default_factory=list)
-    bonus_items: list[ReferenceItem] = Field(default_factory=list)
-    social_max: dict[UnitCategory, SocialComponents] = Field(default_factory=lambda: dict(DEFAULT_SOCIAL_MAX))
-    notes: list[str] = Field(default_factory=list)  # what was left out and why (说明 sheet)
 
 
 def common_categories(title: str | None, group: str | None = None) -> set[UnitCategory]:
@@ -193,58 +146,6 @@ def _add_reference(content: TemplateContent, info: IndicatorInfo) -> None:
     {"deduction": content.deduction_items, "veto": content.veto_items, "bonus": content.bonus_items}[kind].append(item)
 
 
-# ---------------------------------------------------------------------------------------------
-# Sections: the same rows for .xlsx sheets and .csv sections
-
-
-def title(content: TemplateContent, section: str | None = None) -> str:
-    """``佳县2020年度目标责任考核结果填报表——指标完成情况``."""
-    where = f"{content.region or ''}{f'{content.year}年度' if content.year else ''}"
-    return f"{where}目标责任考核结果填报表" + (f"——{section}" if section else "")
-
-
-def sections(content: TemplateContent) -> dict[str, tuple[list[str], list[list[object]]]]:
-    """Section name → (column keys, rows), in file order (说明 and meta excluded)."""
-    lines = [
-        [ln.indicator_id, ln.unit, ln.indicator, ln.points, ln.target, None, None, None, None, None, None, None]
-        for ln in content.lines
-    ]
-    deductions = _beside([], [[r.indicator_id, r.item, r.points] for r in content.deduction_items], 5)
-    bonus = _beside([], [[r.indicator_id, r.item, r.points] for r in content.bonus_items], 4)
-    vetoes = _beside([], [[r.indicator_id, r.item] for r in content.veto_items], 3)
-    social = [[u.unit, None, None, None, None, _social_note(content, u.category)] for u in content.units]
-    units = [[u.unit, CATEGORY_LABELS[u.category], None, None] for u in content.units]
-    rows = {LINES: lines, DEDUCTIONS: deductions, BONUS: bonus, VETOES: vetoes, SOCIAL: social, UNITS: units}
-    return {name: (list(SECTION_COLUMNS[name]), rows[name]) for name in rows}
-
-
-def _beside(fill: list[list[object]], reference: list[list[object]], width: int) -> list[list[object]]:
-    """Reference columns to the right of empty fill-in columns (one spacer column between)."""
-    count = max(len(fill), len(reference), 10)
-    out = []
-    for n in range(count):
-        left = fill[n] if n < len(fill) else [None] * width
-        right = reference[n] if n < len(reference) else []
-        out.append([*left, None, *right] if right else list(left))
-    return out
-
-
-def _social_note(content: TemplateContent, category: UnitCategory) -> str:
-    top = content.social_max.get(category)
-    if top is None:
-        return ""
-    parts = [
-        f"{label}≤{value:g}" if value is not None else f"{label}不适用"
-        for label, value in (
-            ("同级互评", top.peer),
-            ("上级评价", top.superior),
-            ("各界代表", top.representatives),
-            ("群众评价", top.public),
-        )
-    ]
-    return f"{CATEGORY_LABELS[category]}：" + "，".join(parts)
-
-
 def write_template(content: TemplateContent, path: Path | str) -> Path:
     """Write the template as .xlsx or .csv (UTF-8 with BOM), chosen by the file's extension."""
     path = Path(path)
@@ -283,4 +184,15 @@ def _csv_cell(value: object) -> object:
     return "" if value is None else value
 
 
-__all__ = ["COLUMN_LABELS", "TemplateContent", "TemplateLine", "template_rows", "write_template"]
+__all__ = [
+    "COLUMN_LABELS",
+    "DEFAULT_SOCIAL_MAX",
+    "ReferenceItem",
+    "TemplateContent",
+    "TemplateLine",
+    "TemplateUnit",
+    "sections",
+    "template_rows",
+    "title",
+    "write_template",
+]

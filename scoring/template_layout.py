@@ -1,4 +1,6 @@
-"""The results sheet's layout, shared by its writer (scoring/template.py) and reader (scoring/results_io.py).
+"""The results sheet's layout, shared by its writers (scoring/template.py, template_xlsx.py) and reader (results_io.py).
+
+It also turns the content model (``scoring/template_model.py``) into the rows of each section (``sections``).
 
 Every sheet (``.xlsx``, after its title row) or section (``.csv``, opened by a marker line ``[名称]``)
 has one header row of Chinese column names (``HEADERS``; each stands for a key of ``SECTION_COLUMNS``).
@@ -13,11 +15,11 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING, Any, get_args
 
-from scoring.model import CATEGORY_LABELS, FLAG_LABELS, UnitFlagName
+from scoring.model import CATEGORY_LABELS, FLAG_LABELS, UnitCategory, UnitFlagName
+from scoring.template_model import TemplateContent
 
 if TYPE_CHECKING:
     from scoring.model import IndicatorInfo
-    from scoring.template import TemplateContent
 
 LINES = "指标完成情况"
 DEDUCTIONS = "负面清单扣分"
@@ -205,3 +207,55 @@ def explanation_lines(content: TemplateContent) -> list[str]:
         "以前版本的模板（英文列名）填好的表仍可直接计分。",
     ]
     return lines + [f"注：{note}" for note in content.notes]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections: the same rows for .xlsx sheets and .csv sections
+
+
+def title(content: TemplateContent, section: str | None = None) -> str:
+    """``佳县2020年度目标责任考核结果填报表——指标完成情况``."""
+    where = f"{content.region or ''}{f'{content.year}年度' if content.year else ''}"
+    return f"{where}目标责任考核结果填报表" + (f"——{section}" if section else "")
+
+
+def sections(content: TemplateContent) -> dict[str, tuple[list[str], list[list[object]]]]:
+    """Section name → (column keys, rows), in file order (说明 and meta excluded)."""
+    lines = [
+        [ln.indicator_id, ln.unit, ln.indicator, ln.points, ln.target, None, None, None, None, None, None, None]
+        for ln in content.lines
+    ]
+    deductions = _beside([], [[r.indicator_id, r.item, r.points] for r in content.deduction_items], 5)
+    bonus = _beside([], [[r.indicator_id, r.item, r.points] for r in content.bonus_items], 4)
+    vetoes = _beside([], [[r.indicator_id, r.item] for r in content.veto_items], 3)
+    social = [[u.unit, None, None, None, None, _social_note(content, u.category)] for u in content.units]
+    units = [[u.unit, CATEGORY_LABELS[u.category], None, None] for u in content.units]
+    rows = {LINES: lines, DEDUCTIONS: deductions, BONUS: bonus, VETOES: vetoes, SOCIAL: social, UNITS: units}
+    return {name: (list(SECTION_COLUMNS[name]), rows[name]) for name in rows}
+
+
+def _beside(fill: list[list[object]], reference: list[list[object]], width: int) -> list[list[object]]:
+    """Reference columns to the right of empty fill-in columns (one spacer column between)."""
+    count = max(len(fill), len(reference), 10)
+    out = []
+    for n in range(count):
+        left = fill[n] if n < len(fill) else [None] * width
+        right = reference[n] if n < len(reference) else []
+        out.append([*left, None, *right] if right else list(left))
+    return out
+
+
+def _social_note(content: TemplateContent, category: UnitCategory) -> str:
+    top = content.social_max.get(category)
+    if top is None:
+        return ""
+    parts = [
+        f"{label}≤{value:g}" if value is not None else f"{label}不适用"
+        for label, value in (
+            ("同级互评", top.peer),
+            ("上级评价", top.superior),
+            ("各界代表", top.representatives),
+            ("群众评价", top.public),
+        )
+    ]
+    return f"{CATEGORY_LABELS[category]}：" + "，".join(parts)

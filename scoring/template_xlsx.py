@@ -17,7 +17,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from export.layout import SheetLayout, fit_widths, footer_line, new_workbook
 from scoring.model import CATEGORY_LABELS
-from scoring.template import TemplateContent, sections, title
 from scoring.template_layout import (
     BONUS,
     COLUMN_LABELS,
@@ -28,7 +27,10 @@ from scoring.template_layout import (
     UNITS,
     explanation_lines,
     headers,
+    sections,
+    title,
 )
+from scoring.template_model import TemplateContent
 
 _LIMITS = {"indicator": (30, 40), "target": (14, 24), "ref_item": (24, 40), "reason": (16, 24), "note": (10, 14),
            "unit": (10, 16), "flags": (16, 24), "ref_max": (24, 40), "category": (10, 10), "indicator_id": (8, 8),

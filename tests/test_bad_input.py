@@ -22,8 +22,8 @@ from click.testing import CliRunner, Result
 from conftest import ROOT, SAMPLES
 
 from cli import cli
-from ingest.errors import IngestError
 from parsers import parse
+from parsers.errors import IngestError
 
 MAIN = "佳县2020年度目标责任考核指标"
 ENCRYPTED_PDF = ROOT / "tests" / "data" / "pdf" / "encrypted.pdf"

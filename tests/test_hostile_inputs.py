@@ -20,10 +20,10 @@ import pytest
 from conftest import ROOT, SAMPLES
 from hostile import MAIN, OVER_LIMITS, billion_laughs, deep_tables, grid_bomb, many_pages
 
-from ingest.errors import EncodingError, IngestError, LimitExceeded
 from ingest.isolation import Worker, WorkerBug
 from ingest.pipeline import ingest_paths
 from parsers import parse
+from parsers.errors import EncodingError, IngestError, LimitExceeded
 from store import Store
 from store.queries import counts
 
@@ -32,7 +32,7 @@ PEAK_RSS_GOAL_MB = 500
 _MEASURE = """
 import json, resource, sys
 from parsers import parse
-from ingest.errors import IngestError
+from parsers.errors import IngestError
 try:
     parse(sys.argv[1])
     outcome = "parsed"

@@ -19,7 +19,19 @@ from conftest import SAMPLES
 from cli import cli, ingest_command
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("cli.py", "commands", "ingest", "parsers", "normalize", "frameworks", "store", "scoring", "export", "web")
+PACKAGES = (
+    "cli.py",
+    "commands",
+    "ingest",
+    "parsers",
+    "normalize",
+    "frameworks",
+    "store",
+    "scoring",
+    "export",
+    "web",
+    "textview",
+)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Three English words in a row: a sentence (``no such frameworks``), not a code or a file name.
 ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[\s,;:.\d]+[A-Za-z]{2,}){2}\b")

@@ -13,9 +13,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 import parsers
-from ingest.errors import ParseError
 from parsers.document import Document, Paragraph, Table
 from parsers.docx_parser import parse
+from parsers.errors import ParseError
 
 W_NS = nsdecls("w")
 

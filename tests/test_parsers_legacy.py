@@ -11,9 +11,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from ingest.errors import ConverterMissing, ParseError
 from parsers import docx_parser, legacy_parser
 from parsers.document import Document, Table
+from parsers.errors import ConverterMissing, ParseError
 from parsers.legacy_parser import check_ole2, directory_entry, find_soffice, parse, summarise
 
 _END, _FREE = 0xFFFFFFFE, 0xFFFFFFFF

@@ -26,10 +26,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from PIL import Image as image
 
-from ingest.errors import ParseError
 from parsers import docx_parser
 from parsers import parse as parse_any
 from parsers.document import Document, Table
+from parsers.errors import ParseError
 from parsers.pdf_parser import cid_ratio, is_page_number, parse
 from parsers.pdf_tables import TableBuilder, Wrap, join_cell_parts, page_table_from_boxes
 

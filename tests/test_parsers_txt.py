@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import seed_path
 
-from ingest.errors import EncodingError, ParseError
 from parsers.detect import detect_format
 from parsers.document import Document, Paragraph, Table
+from parsers.errors import EncodingError, ParseError
 from parsers.txt_parser import parse
 
 NOTICE = (

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 
 from cli import cli, ingest_command
-from ingest.report import column_widths, display_width, render_table, terminal_width, wrap
+from textview.table import column_widths, display_width, render_table, terminal_width, wrap
 
 SOURCE = "佳县2020年度目标责任考核指标.docx|html|pdf|txt 表1行38（pdf 第4页）"
 ROWS = [

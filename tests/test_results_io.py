@@ -12,7 +12,7 @@ from conftest import ROOT, SAMPLES
 from openpyxl import load_workbook
 
 from cli import ingest_command
-from ingest.errors import UnsupportedFormat
+from parsers.errors import UnsupportedFormat
 from scoring.model import IndicatorInfo, LineResult, ResultsSheet
 from scoring.results_io import check_results, read_results
 from scoring.template import template_rows, write_template

@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from export.diff_report import Section, framework_label, sections
 from frameworks.diff import DiffIndicator, FrameworkDiff, diff_indicators
 from frameworks.yearly import RegionDiff, identity, pair_frameworks, side_of
-from ingest.diff_report import Section, framework_label, sections
 from store.copies import FRAMEWORK_KIND_LABELS as FRAMEWORK_KIND_LABELS  # the pages' words for kinds
 from store.copies import NoticeFramework
 from store.copies import merge_copies as merge_copies  # the owner page's answers, copies merged

@@ -17,7 +17,6 @@ from flask import Flask, abort, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from frameworks.vocabulary import ROLE_LABELS
-from ingest.report import format_cell
 from normalize.departments import canonical_region
 from store import Store
 from store.copies import KIND_LABELS, RELATION_LABELS
@@ -26,6 +25,7 @@ from store.framework_queries import framework_by_id, framework_indicators
 from store.queries import counts, department, frameworks, mentions, owners
 from store.unit_queries import RegionUnknown, find_unit, framework_points
 from store.web_queries import department_counts, framework_categories, framework_reading, framework_warnings
+from textview.table import format_cell
 from web import answers
 from web.answers import FRAMEWORK_KIND_LABELS
 from web.guard import TEXT_LIMITS, AllowedHosts, check_length, install, int_arg, text_arg, year_arg

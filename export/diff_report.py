@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from frameworks.diff import FIELD_LABELS, DiffIndicator, FrameworkDiff, FrameworkSide, IndicatorChange
-from ingest.report import format_cell, render_table
+from textview.table import format_cell, render_table
 
 _INDICATOR_HEADERS = ["框架", "指标", "分值", "牵头单位", "配合单位", "类别", "来源"]
 _XLSX_MAX_WIDTH = 60

@@ -1,4 +1,6 @@
-"""Typed errors raised while reading a notice; only the CLI formats them."""
+"""Typed errors raised while reading a notice; only the CLI formats them.
+
+They sit at the bottom of the layers: every package that raises or catches them imports them from here."""
 
 from __future__ import annotations
 
