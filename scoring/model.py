@@ -20,6 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from store.results import IndicatorInfo as IndicatorInfo  # what scoring reads of a stored indicator
+
 UnitCategory = Literal["town", "dept", "resident"]
 """镇（办、街道、中心） / 县直部门（党群和政府系统） / 中央和省市驻县单位."""
 
@@ -60,6 +62,28 @@ FLAG_LABELS = {
     "rural_revitalisation_excellent": "有效衔接工作优秀",
     "rank_provisional": "名次为暂定",
 }
+
+
+# The header row people read: short Chinese names (the longer COLUMN_LABELS are the header cells' comments).
+HEADERS: dict[str, str] = {
+    "indicator_id": "指标编号", "unit": "单位", "indicator": "考核指标", "points": "分值", "target": "目标值",
+    "actual": "完成值", "completion_pct": "完成率(%)", "qualitative_score": "定性评分", "note": "备注",
+    "routine_pct": "平时考核(%)", "highlight_pct": "特色亮点(%)", "year_end_pct": "年终考核(%)",
+    "amount": "分值", "city_imposed": "致市考扣分(是/否)", "city_linked": "市考加分(是/否)", "reason": "事由",
+    "peer": "同级互评", "superior": "上级评价", "representatives": "各界代表评价", "public": "群众评价",
+    "category": "类别", "flags": "特殊情形", "ref_indicator_id": "参考：条目编号", "ref_item": "参考：条目内容",
+    "ref_points": "参考：分值", "ref_max": "参考：各项满分",
+}  # fmt: skip
+SECTION_HEADERS: dict[str, dict[str, str]] = {  # where a key means something else in a section
+    "负面清单扣分": {"indicator_id": "条目编号", "amount": "扣分"},
+    "一票否决": {"indicator_id": "条目编号"},
+    "加分": {"amount": "加分"},
+}
+
+
+def column_label(section: str, key: str) -> str:
+    """A column key as the sheet's header names it (``indicator_id`` → ``指标编号``); other text as is."""
+    return {**HEADERS, **SECTION_HEADERS.get(section, {})}.get(key, key)
 
 
 class Citation(BaseModel):
@@ -142,26 +166,6 @@ class RuleSet(BaseModel):
 # Results filled in by the office
 
 
-class IndicatorInfo(BaseModel):
-    """What scoring needs to know of one stored indicator (read by store/scoring_queries.py)."""
-
-    id: int
-    framework_id: int
-    framework_kind: str
-    framework_title: str | None = None
-    region: str | None = None
-    year: int | None = None
-    group: str | None = None
-    assessee: str | None = None
-    text: str
-    name: str | None = None
-    category: str | None = None
-    points: float | None = None
-    kind: str  # indicator | deduction | veto | bonus
-    lead: str | None = None
-    targets: list[dict] = Field(default_factory=list)  # normalize.targets.Target dumps
-
-
 class LineResult(BaseModel):
     """One filled row of the 指标完成情况 sheet: a unit's result on one indicator."""
 
@@ -234,7 +238,6 @@ class SheetError(BaseModel):
     message: str
 
     def __str__(self) -> str:
-        from scoring.template_layout import column_label  # the layout imports this module
 
         column = f"，列 {column_label(self.sheet, self.column)}" if self.column else ""
         return f"{self.sheet} 第{self.row}行{column}：{self.message}"

@@ -15,7 +15,8 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING, Any, get_args
 
-from scoring.model import CATEGORY_LABELS, FLAG_LABELS, UnitCategory, UnitFlagName
+from scoring.model import CATEGORY_LABELS, FLAG_LABELS, HEADERS, SECTION_HEADERS, UnitCategory, UnitFlagName
+from scoring.model import column_label as column_label  # where the sheet's header names live
 from scoring.template_model import TemplateContent
 
 if TYPE_CHECKING:
@@ -71,32 +72,11 @@ COLUMN_LABELS: dict[str, str] = {
     "ref_max": "参考：各项满分",
 }
 
-# The header row people read: short Chinese names (the longer COLUMN_LABELS are the header cells' comments).
-HEADERS: dict[str, str] = {
-    "indicator_id": "指标编号", "unit": "单位", "indicator": "考核指标", "points": "分值", "target": "目标值",
-    "actual": "完成值", "completion_pct": "完成率(%)", "qualitative_score": "定性评分", "note": "备注",
-    "routine_pct": "平时考核(%)", "highlight_pct": "特色亮点(%)", "year_end_pct": "年终考核(%)",
-    "amount": "分值", "city_imposed": "致市考扣分(是/否)", "city_linked": "市考加分(是/否)", "reason": "事由",
-    "peer": "同级互评", "superior": "上级评价", "representatives": "各界代表评价", "public": "群众评价",
-    "category": "类别", "flags": "特殊情形", "ref_indicator_id": "参考：条目编号", "ref_item": "参考：条目内容",
-    "ref_points": "参考：分值", "ref_max": "参考：各项满分",
-}  # fmt: skip
-_SECTION_HEADERS: dict[str, dict[str, str]] = {  # where a key means something else in a section
-    "负面清单扣分": {"indicator_id": "条目编号", "amount": "扣分"},
-    "一票否决": {"indicator_id": "条目编号"},
-    "加分": {"amount": "加分"},
-}
-
 
 def headers(section: str) -> list[str]:
     """The Chinese header row of a section (an empty key stays an empty spacer column)."""
-    names = {**HEADERS, **_SECTION_HEADERS.get(section, {})}
+    names = {**HEADERS, **SECTION_HEADERS.get(section, {})}
     return [names.get(key, key) for key in SECTION_COLUMNS[section]]
-
-
-def column_label(section: str, key: str) -> str:
-    """A column key as the sheet's header names it (``indicator_id`` → ``指标编号``); other text as is."""
-    return {**HEADERS, **_SECTION_HEADERS.get(section, {})}.get(key, key)
 
 
 def _folded(text: str) -> str:
@@ -110,7 +90,7 @@ def header_key(section: str, text: object) -> str | None:
         return None
     wanted = _folded(str(text))
     for key in SECTION_COLUMNS.get(section, ()):
-        names = (key, HEADERS.get(key, ""), _SECTION_HEADERS.get(section, {}).get(key, ""), COLUMN_LABELS.get(key, ""))
+        names = (key, HEADERS.get(key, ""), SECTION_HEADERS.get(section, {}).get(key, ""), COLUMN_LABELS.get(key, ""))
         if key and any(name and _folded(name) == wanted for name in names):
             return key
     return None

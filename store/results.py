@@ -113,3 +113,24 @@ class SaveResult(BaseModel):
     deductions: int = 0
     warnings: int = 0
     duplicate_of: str | None = None
+
+
+class IndicatorInfo(BaseModel):
+    """What scoring needs to know of one stored indicator (store/scoring_queries.py reads it; scoring.model
+    re-exports it)."""
+
+    id: int
+    framework_id: int
+    framework_kind: str
+    framework_title: str | None = None
+    region: str | None = None
+    year: int | None = None
+    group: str | None = None
+    assessee: str | None = None
+    text: str
+    name: str | None = None
+    category: str | None = None
+    points: float | None = None
+    kind: str  # indicator | deduction | veto | bonus
+    lead: str | None = None
+    targets: list[dict] = Field(default_factory=list)  # normalize.targets.Target dumps

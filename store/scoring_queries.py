@@ -4,15 +4,12 @@ which frameworks ``kaohe template`` and ``kaohe score`` work on (``select_framew
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
 from store.queries import _targets, frameworks
-
-if TYPE_CHECKING:  # cli reads ALL_KINDS at start: the scoring model and diff code load when a query runs
-    from scoring.model import IndicatorInfo
+from store.results import IndicatorInfo
 
 _INFOS = """
 select i.id, i.framework_id, i.text, i.name, i.category, i.points, i.kind, i.lead,
@@ -27,8 +24,6 @@ order by f.document_id, f.seq, i.seq
 def indicator_infos(db: Database, framework_ids: Sequence[int]) -> list[IndicatorInfo]:
     """Every indicator of the given frameworks (document and table order), with its framework's
     kind, title, region, year, group and assessee, and its parsed targets."""
-    from scoring.model import IndicatorInfo
-
     ids = sorted({int(i) for i in framework_ids})
     if not ids:
         return []
