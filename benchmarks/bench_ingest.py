@@ -5,7 +5,7 @@
    (pages are known for the PDF subset only: PDF pages over the time spent on
    the PDF files), peak RSS. Compared with the parse-only cost of the same files
    (``parsers.parse`` on each), per format. Goal: ingest ≤ 1.5× parse.
-2. ``store.queries.owner`` latency over ~200 varied queries (substrings of real
+2. ``store.queries.owners`` latency over ~200 varied queries (substrings of real
    indicators of every length: 1, 2, 3 and 4–10 characters, the last also typed
    in traditional characters; misspelt ones that take the fuzzy path, strings
    found nowhere; a quarter with a year filter) on a store of ≥ 100,000
@@ -192,16 +192,16 @@ def make_queries(db, n: int) -> list[tuple[str, str, int | None]]:  # type: igno
 
 def query_worker(db_path: Path, n: int) -> dict:
     from store import Store
-    from store.queries import counts, owner
+    from store.queries import counts, owners
 
     store = Store(db_path)
     queries = make_queries(store.db, n)
     for _, query, year in queries[:5]:  # warm the page cache and the statement cache
-        owner(store.db, query, year=year)
+        owners(store.db, query, year=year)
     timings: list[tuple[str, float, int]] = []
     for kind, query, year in queries:
         started = time.perf_counter()
-        answers = owner(store.db, query, year=year)
+        answers = owners(store.db, query, year=year).answers
         timings.append((kind, (time.perf_counter() - started) * 1000, len(answers)))
     totals = counts(store.db)
     store.close()
@@ -283,7 +283,7 @@ def report_queries(result: dict) -> bool:
     ok = worst < GOAL_QUERY_P95_MS
     counts = result["counts"]
     print(
-        f"\n### owner() latency — {counts['indicators']:,} indicators, {counts['documents']} documents, "
+        f"\n### owners() latency — {counts['indicators']:,} indicators, {counts['documents']} documents, "
         f"{result['size_mb']:.0f} MB store\n"
     )
     print(markdown_table(["queries", "n", "p50 (ms)", "p95 (ms)", "max (ms)", "mean answers"], rows))

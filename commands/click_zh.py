@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import importlib
 import re
-import unicodedata
 from collections.abc import Callable
+
+from textview.table import display_width, wrap
 
 CATALOGUE: dict[str, str] = {
     "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
@@ -84,7 +85,7 @@ _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 def term_len(text: str) -> int:
     """Display columns of ``text`` (a Chinese character takes two), ANSI colours not counted."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in _ANSI.sub("", text))
+    return display_width(_ANSI.sub("", text))
 
 
 def _joined(lines: list[str]) -> str:
@@ -102,8 +103,6 @@ def wrap_text(
 ) -> str:
     """click.formatting.wrap_text for Chinese: paragraphs (blank-line separated) joined as ``_joined`` does and
     wrapped by display width; a paragraph that starts with ``\\b`` is kept line by line, as click keeps it."""
-    from textview.table import wrap  # only when help is shown
-
     paragraphs = re.split(r"\n\s*\n", text.strip("\n")) if preserve_paragraphs else [text]
     out: list[str] = []
     for paragraph in paragraphs:

@@ -19,7 +19,7 @@ from commands.options import (
     open_store,
     writing,
 )
-from store.copies import KIND_LABELS, RELATION_LABELS, merge_copies
+from store.copies import KIND_LABELS, RELATION_LABELS, files_label, merge_copies
 from textview.table import render_table
 
 # -- queries -----------------------------------------------------------------
@@ -230,10 +230,9 @@ def frameworks_command(year: int | None, region: str | None, db: Path, as_json: 
         raise click.ClickException(f"存储中没有{where or '任何'}考核框架")
     rows = []
     for row in one_per_notice(items):
-        f, files = row.summary, [row.summary.document, *(c.document for c in row.copies)]
-        name = Path(f.document).stem + "." + "|".join(sorted(Path(p).suffix.lstrip(".") for p in files))
+        f, files = row.summary, files_label([row.summary.document, *(c.document for c in row.copies)])
         kind = FRAMEWORK_KIND_LABELS.get(f.kind, f.kind)
-        rows.append((f.id, f.region, f.year, kind, f.title, f.group, f.assessee, f.indicators, f.points, name))
+        rows.append((f.id, f.region, f.year, kind, f.title, f.group, f.assessee, f.indicators, f.points, files))
     headers = ["编号", "地区", "年度", "类型", "标题", "分组", "被考核单位", "指标", "分值", "文件"]
     click.echo(render_table(headers, rows))
     copies = f"（{len(items)} 份，含同一通知其他格式的副本；编号为所选的一份，--json 列出全部）"

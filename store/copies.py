@@ -26,6 +26,14 @@ RELATION_LABELS = {"lead": "牵头", "cooperating": "配合", "assessor": "考�
 NOT_CARRIED = ("cooperating", "assessor")  # relations whose points are not the unit's own
 
 
+def files_label(files: Sequence[str]) -> str:
+    """The files of one notice as people cite them: ``佳县2020年度目标责任考核指标.docx|pdf`` (、 between names)."""
+    stems: dict[str, list[str]] = {}
+    for path in files:
+        stems.setdefault(Path(path).stem, []).append(Path(path).suffix.lstrip("."))
+    return "、".join(f"{stem}.{'|'.join(sorted(set(suffixes)))}" for stem, suffixes in stems.items())
+
+
 @dataclass
 class Citation:
     """One place of a notice, in every format it was received in: ``name.docx|pdf 表1行3``."""

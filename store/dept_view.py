@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.copies import MergedAnswer, merge_copies
+from store.copies import MergedAnswer, files_label, merge_copies
 from store.results import IndicatorAnswer, MentionRow
 
 __all__ = [
@@ -214,7 +214,7 @@ class Paragraph:
     @property
     def label(self) -> str:
         """``佳县2020年度目标责任考核指标.doc|docx|pdf 段37`` (the paragraph number of the first copy)."""
-        return f"{_files_label(self.files)} 段{self.block}"
+        return f"{files_label(self.files)} 段{self.block}"
 
 
 @dataclass
@@ -226,14 +226,7 @@ class Notice:
 
     @property
     def label(self) -> str:
-        return self.title or _files_label(self.files)
-
-
-def _files_label(files: Sequence[str]) -> str:
-    stems: dict[str, list[str]] = {}
-    for path in files:
-        stems.setdefault(Path(path).stem, []).append(Path(path).suffix.lstrip("."))
-    return "、".join(f"{stem}.{'|'.join(sorted(set(suffixes)))}" for stem, suffixes in stems.items())
+        return self.title or files_label(self.files)
 
 
 def _notice_key(row: MentionRow) -> tuple[Any, ...]:

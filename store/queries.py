@@ -91,18 +91,6 @@ def _trigrams(text: str) -> list[str]:
     return sorted({text[i : i + 3] for i in range(len(text) - 2)})
 
 
-def owner(
-    db: Database,
-    query: str,
-    year: int | None = None,
-    region: str | None = None,
-    limit: int | None = 50,
-    offset: int = 0,
-) -> list[IndicatorAnswer]:
-    """The answers of :func:`owners` (one per indicator of a notice, its other files in ``copies``)."""
-    return owners(db, query, year=year, region=region, limit=limit, offset=offset).answers
-
-
 def owners(
     db: Database,
     query: str,

@@ -13,6 +13,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from conftest import pdf_bytes
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 MAIN = "佳县2020年度目标责任考核指标"
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -160,15 +162,7 @@ def flate_bomb(tmp: Path, scale: int = 1) -> Path:
 
 def write_pdf(path: Path, objects: list[bytes]) -> Path:
     """A PDF of ``objects`` (numbered from 1, the first the catalog) with its cross-reference table."""
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(out)
+    path.write_bytes(pdf_bytes(objects))
     return path
 
 

@@ -22,7 +22,7 @@ from ingest.pipeline import ingest_file
 from normalize.departments import default_registry
 from normalize.numbers import fold_width
 from store import Store
-from store.queries import owner
+from store.queries import owners
 from store.results import IndicatorAnswer
 
 REAL = Path(__file__).resolve().parent / "data" / "real"
@@ -102,7 +102,7 @@ def evaluate(include_holdout: bool = True, formats: set[str] | None = None) -> l
 
 def _check_row(store: Store, row: dict[str, Any], used: set[int], folder: str, name: str) -> RowResult:
     query = row.get("find") or row["indicator"]
-    candidates = [a for a in owner(store.db, query, limit=500) if a.id not in used]
+    candidates = [a for a in owners(store.db, query, limit=500).answers if a.id not in used]
     answer = _best(candidates, row["indicator"])
     if answer is None:
         checks = dict.fromkeys(FIELDS, False)

@@ -19,6 +19,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 import regex
+from conftest import pdf_bytes
 from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -271,25 +272,11 @@ def test_registry_parses_pdf_by_content(notice_files: tuple[Path, Path], tmp_pat
 # --- broken and text-less PDFs ---------------------------------------------------------------
 
 
-def _build_pdf(objects: list[bytes]) -> bytes:
-    """A PDF from object bodies (object 1 is the catalog) with a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def _text_pdf(content: bytes, *fonts: bytes) -> bytes:
     resources = b"/Resources << /Font << /F1 5 0 R >> >>"
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R %s >>" % resources
     stream = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)
-    return _build_pdf(
+    return pdf_bytes(
         [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, stream, *fonts]
     )
 

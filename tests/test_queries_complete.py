@@ -27,7 +27,7 @@ from normalize.departments import default_registry
 from normalize.fold import fold
 from store import Store, search_index
 from store.copies import same_notice_key
-from store.queries import _SELECT, _answer, owner, owners
+from store.queries import _SELECT, _answer, owners
 from store.results import IndicatorAnswer
 from store.schema import migrations
 from web.app import create_app
@@ -119,22 +119,24 @@ def test_the_limit_counts_answers_after_the_copies_are_merged(store: Store) -> N
 
 def test_every_copy_is_cited_however_many_answers_come_before(store: Store) -> None:
     """Issue 14: the limit used to cut per-copy rows, so 招商引资's answers lost their last copy (.txt)."""
-    answers = [a for a in owner(store.db, "招商引资") if Path(a.source.file).stem == JIAXIAN_2020]
+    answers = [a for a in owners(store.db, "招商引资").answers if Path(a.source.file).stem == JIAXIAN_2020]
     assert len(answers) >= 5
     for answer in answers:
         assert formats(answer) == list(COPIES_2020), answer.indicator
 
 
 def test_pages_cover_every_answer_once(store: Store) -> None:
-    every = [a.id for a in owner(store.db, "工作", limit=None)]
-    paged = [a.id for offset in range(0, len(every), 7) for a in owner(store.db, "工作", limit=7, offset=offset)]
+    every = [a.id for a in owners(store.db, "工作", limit=None).answers]
+    paged = [
+        a.id for offset in range(0, len(every), 7) for a in owners(store.db, "工作", limit=7, offset=offset).answers
+    ]
     assert paged == every
     beyond = owners(store.db, "工作", limit=7, offset=len(every) + 7)
     assert (beyond.answers, beyond.total) == ([], len(every))
 
 
 def test_filters_count_answers_alike(store: Store) -> None:
-    every = owner(store.db, "工作", limit=None)
+    every = owners(store.db, "工作", limit=None).answers
     for year in (2020, 2021, 2022):
         page = owners(store.db, "工作", year=year, limit=3)
         assert page.total == sum(1 for a in every if a.framework.year == year), year
@@ -179,9 +181,11 @@ def test_five_formats_of_the_sample_notice_are_one_answer_with_five_copies(tmp_p
     store = Store(tmp_path / "kaohe.db")
     for suffix in (".doc", ".docx", ".html", ".pdf", ".txt"):
         assert ingest_file(SAMPLES / f"{JIAXIAN_2020}{suffix}", store, default_registry()).status == "added"
-    (answer,) = [a for a in owner(store.db, "营造林面积") if a.framework.assessee is None]
+    (answer,) = [a for a in owners(store.db, "营造林面积").answers if a.framework.assessee is None]
     assert formats(answer) == ["doc", "docx", "html", "pdf", "txt"]
-    assert len(owner(store.db, "营造林面积")) == len({same_notice_key(a) for a in owner(store.db, "营造林面积")})
+    assert len(owners(store.db, "营造林面积").answers) == len(
+        {same_notice_key(a) for a in owners(store.db, "营造林面积").answers}
+    )
     store.close()
 
 
@@ -222,7 +226,7 @@ def test_the_owner_page_pages_through_every_answer(web_db: Path, store: Store) -
     ],
 )
 def test_folded_input_finds_what_the_notice_wrote(store: Store, query: str, expected: str) -> None:
-    texts = [a.indicator for a in owner(store.db, query, limit=None)]
+    texts = [a.indicator for a in owners(store.db, query, limit=None).answers]
     assert any(expected in t for t in texts), texts[:5]
     assert found(store, query) == scan(store, query)
 
@@ -234,7 +238,7 @@ def test_full_width_text_in_a_notice_is_found_by_a_half_width_query(tmp_path: Pa
     store = Store(tmp_path / "kaohe.db")
     ingest_file(notice, store, default_registry())
     for query in ("营造林面积4万亩", "营造林面积４万亩", "營造林面積4萬畝"):
-        assert [a.indicator for a in owner(store.db, query)][:1] == ["營造林面積４万亩"], query
+        assert [a.indicator for a in owners(store.db, query).answers][:1] == ["營造林面積４万亩"], query
     store.close()
 
 
@@ -275,7 +279,7 @@ def test_the_old_scan_and_the_index_cite_the_same_rows(store: Store) -> None:
         like = store.db.execute(
             "select file, table_index, row_index from indicators where search_text like ?", [f"%{query}%"]
         )
-        cited = sorted(p for a in owner(store.db, query, limit=None) for p in places(a))
+        cited = sorted(p for a in owners(store.db, query, limit=None).answers for p in places(a))
         assert cited == sorted((Path(f).name, t, r) for f, t, r in like), query
 
 
@@ -294,7 +298,7 @@ def test_removing_the_first_copy_lets_the_next_one_stand_for_the_answer(writable
     assert found(writable, "禁毒") == scan(writable, "禁毒")
     for suffix in COPIES_2020:
         writable.remove_document(str(Path(first_file).with_suffix(f".{suffix}")))
-    assert not [a for a in owner(writable.db, "营造林面积", limit=None) if a.framework.year == 2020]
+    assert not [a for a in owners(writable.db, "营造林面积", limit=None).answers if a.framework.year == 2020]
     assert found(writable, "工作") == scan(writable, "工作")
 
 
@@ -320,12 +324,12 @@ def test_a_store_from_before_the_search_indexes_is_migrated(web_db: Path, tmp_pa
     connection.commit()
     connection.close()
     new = Store(web_db, read_only=True)
-    expected = [(a.id, places(a)) for a in owner(new.db, "营造林面积", limit=None)]
+    expected = [(a.id, places(a)) for a in owners(new.db, "营造林面积", limit=None).answers]
     new.close()
     reader = Store(old, read_only=True)
-    assert [(a.id, places(a)) for a in owner(reader.db, "营造林面积", limit=None)] == expected
+    assert [(a.id, places(a)) for a in owners(reader.db, "营造林面积", limit=None).answers] == expected
     reader.close()
     migrated = Store(old)
-    assert [(a.id, places(a)) for a in owner(migrated.db, "营造林面积", limit=None)] == expected
+    assert [(a.id, places(a)) for a in owners(migrated.db, "营造林面积", limit=None).answers] == expected
     assert found(migrated, "禁毒") == scan(migrated, "禁毒")
     migrated.close()

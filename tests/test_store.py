@@ -11,7 +11,7 @@ from conftest import SAMPLES
 from ingest.pipeline import ingest_file
 from normalize.departments import default_registry
 from store import Store
-from store.queries import counts, owner
+from store.queries import counts, owners
 
 SAMPLE_TXT = SAMPLES / "佳县2020年度目标责任考核指标.txt"
 
@@ -51,7 +51,7 @@ def test_changed_file_at_same_path_replaces_its_earlier_version(store: Store, no
     result = ingest_file(notice, store, default_registry())
     assert result.status == "replaced"
     assert counts(store.db)["documents"] == 1
-    texts = [a.indicator for a in owner(store.db, "营造林面积")]
+    texts = [a.indicator for a in owners(store.db, "营造林面积").answers]
     assert "营造林面积5万亩" in texts and "营造林面积4万亩" not in texts
 
 
@@ -84,7 +84,7 @@ def test_a_failure_while_writing_leaves_the_store_as_it_was(
     with pytest.raises(RuntimeError, match="disk full"):
         ingest_file(notice, store, default_registry())
     assert table_rows(store) == before
-    assert next(a.indicator for a in owner(store.db, "营造林面积")) == "营造林面积4万亩"
+    assert next(a.indicator for a in owners(store.db, "营造林面积").answers) == "营造林面积4万亩"
 
 
 def test_an_unreadable_file_fails_cleanly_and_stores_nothing(store: Store, tmp_path: Path) -> None:
@@ -97,13 +97,15 @@ def test_an_unreadable_file_fails_cleanly_and_stores_nothing(store: Store, tmp_p
 
 def test_provenance_and_search_of_chinese_substrings(store: Store, notice: Path) -> None:
     ingest_file(notice, store, default_registry())
-    (hit,) = [a for a in owner(store.db, "营造林面积") if a.framework.assessee is None]
+    (hit,) = [a for a in owners(store.db, "营造林面积").answers if a.framework.assessee is None]
     assert (hit.source.file, hit.source.table, hit.source.row) == (str(notice.resolve()), 0, 38)
     assert hit.targets[0]["value"] == 4 and hit.targets[0]["unit"] == "万亩"
-    assert [a.indicator for a in owner(store.db, "隐性")] == ["未完成隐性债务化解任务的"]  # two characters: LIKE
-    fuzzy = owner(store.db, "营造林的面积4万亩")
+    assert [a.indicator for a in owners(store.db, "隐性").answers] == [
+        "未完成隐性债务化解任务的"
+    ]  # two characters: the bigram index
+    fuzzy = owners(store.db, "营造林的面积4万亩").answers
     assert fuzzy and fuzzy[0].match == "fuzzy" and fuzzy[0].indicator == "营造林面积4万亩"
-    assert owner(store.db, "完全无关的查询文字") == []
+    assert owners(store.db, "完全无关的查询文字").answers == []
 
 
 def test_a_read_only_store_answers_but_refuses_every_write(store: Store, notice: Path) -> None:
@@ -112,7 +114,7 @@ def test_a_read_only_store_answers_but_refuses_every_write(store: Store, notice:
     ingest_file(notice, store, default_registry())
     reader = Store(store.path, read_only=True)
     try:
-        assert owner(reader.db, "营造林面积")[0].lead == "县林业局"
+        assert owners(reader.db, "营造林面积").answers[0].lead == "县林业局"
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             reader.db.execute("delete from indicators")
     finally:

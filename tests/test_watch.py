@@ -33,7 +33,7 @@ from ingest.pipeline import ingest_file, ingest_paths
 from ingest.watch import Watcher, WatchOptions
 from normalize.departments import default_registry
 from store import Store
-from store.queries import frameworks, owner
+from store.queries import frameworks, owners
 
 JIAXIAN = "佳县2020年度目标责任考核指标"
 ZHASHUI = "柞水县2022年度考核指标申报通知"
@@ -117,21 +117,6 @@ def watch(tmp_path: Path, registry: object) -> Iterator[Callable[..., tuple[Path
         assert watcher.failure is None, f"the watcher's worker stopped: {watcher.failure!r}"
 
 
-@pytest.fixture
-def watch_logger() -> Iterator[logging.Logger]:
-    """The ``ingest.watch`` logger, its handlers and level restored after a test (the CLI adds its own)."""
-    logger = logging.getLogger("ingest.watch")
-    handlers, level = list(logger.handlers), logger.level
-    try:
-        yield logger
-    finally:
-        for handler in logger.handlers[:]:
-            if handler not in handlers:
-                logger.removeHandler(handler)
-                handler.close()
-        logger.setLevel(level)
-
-
 # -- in a thread -------------------------------------------------------------------
 
 
@@ -145,7 +130,7 @@ def test_a_copied_file_is_ingested_moved_and_cited_where_it_now_is(watch: Callab
     assert query(db, "select path from documents") == [(str(moved),)]
     assert query(db, "select distinct file from indicators") == [(str(moved),)]
     with _closing(Store(db)) as store:
-        answer = owner(store.db, "营造林面积")[0]
+        answer = owners(store.db, "营造林面积").answers[0]
     assert (answer.lead, answer.source.file) == ("县林业局", str(moved))
 
 
@@ -396,7 +381,7 @@ def test_queries_run_while_files_are_ingested(tmp_path: Path) -> None:
                         " group by d.id"
                     ).fetchall()
                     seen_counts.update(n for _, n in rows)
-                    owner(store.db, "营造林面积")
+                    owners(store.db, "营造林面积")
                 finally:
                     store.close()
         except BaseException as e:
@@ -435,7 +420,7 @@ def _comparable(db: Path) -> tuple[object, ...]:
         answers = sorted(
             (a.indicator, a.lead or "", a.points or 0, Path(a.source.file).name, a.source.row)
             for q in ("营造林面积", "全社会固定资产投资", "隐性债务")
-            for a in owner(store.db, q)
+            for a in owners(store.db, q).answers
         )
     return per_file, fws, answers
 

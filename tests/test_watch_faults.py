@@ -124,21 +124,6 @@ def watch(tmp_path: Path, registry: object) -> Iterator[Callable[..., tuple[Path
             watcher.join()
 
 
-@pytest.fixture
-def watch_logger() -> Iterator[logging.Logger]:
-    """The ``ingest.watch`` logger, its handlers and level restored after a test (the CLI adds its own)."""
-    logger = logging.getLogger("ingest.watch")
-    handlers, level = list(logger.handlers), logger.level
-    try:
-        yield logger
-    finally:
-        for handler in logger.handlers[:]:
-            if handler not in handlers:
-                logger.removeHandler(handler)
-                handler.close()
-        logger.setLevel(level)
-
-
 @contextlib.contextmanager
 def read_only(folder: Path) -> Iterator[None]:
     """No file can be created in, renamed into or out of ``folder``: chmod 555, or for root (who ignores
