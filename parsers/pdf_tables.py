@@ -77,6 +77,7 @@ class GridCell:
     chars: list[dict[str, Any]] = field(default_factory=list)
     text: str = ""
     wrap: Wrap | None = None  # how the text starts and ends, for joining a row split by a page break
+    confidence: float | None = None  # OCR'd pages: the lowest confidence of the cell's chars
 
 
 @dataclass
@@ -192,10 +193,11 @@ class _Span:
     colspan: int
     text: str
     wrap: Wrap | None = None
+    confidence: float | None = None
 
     @classmethod
     def of(cls, cell: GridCell, row_shift: int = 0) -> _Span:
-        return cls(cell.row - row_shift, cell.col, cell.rowspan, cell.colspan, cell.text, cell.wrap)
+        return cls(cell.row - row_shift, cell.col, cell.rowspan, cell.colspan, cell.text, cell.wrap, cell.confidence)
 
     def wraps_into(self, cell: _Span) -> bool:
         """True when ``cell``'s text reads as this cell's last line wrapped onto the next page."""
@@ -264,6 +266,7 @@ class TableBuilder:
             if above is not None and above.colspan == cell.colspan and (split or self._continues_span(cell, above)):
                 above.text = join_cell_parts(above.text, cell.text, wrapped=above.wraps_into(cell))
                 above.wrap = cell.wrap if cell.text else above.wrap
+                above.confidence = _lower(above.confidence, cell.confidence)
                 above.rowspan += cell.rowspan - (1 if split else 0)
                 continue
             cell.row += offset
@@ -309,5 +312,12 @@ class TableBuilder:
         return not cell.text and (above.rowspan > 1 or cell.rowspan > 1)
 
     def to_table(self) -> Table:
-        cells = [Cell(text=s.text, row=s.row, col=s.col, rowspan=s.rowspan, colspan=s.colspan) for s in self.spans]
+        cells = [
+            Cell(text=s.text, row=s.row, col=s.col, rowspan=s.rowspan, colspan=s.colspan, confidence=s.confidence)
+            for s in self.spans
+        ]
         return Table.from_cells(cells, page=self.page, row_pages=self.row_pages)
+
+
+def _lower(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)

@@ -31,7 +31,8 @@ from parsers import docx_parser
 from parsers import parse as parse_any
 from parsers.document import Document, Table
 from parsers.errors import ParseError
-from parsers.pdf_parser import cid_ratio, is_page_number, parse
+from parsers.pdf_lines import is_page_number
+from parsers.pdf_parser import cid_ratio, parse
 from parsers.pdf_tables import TableBuilder, Wrap, join_cell_parts, page_table_from_boxes
 
 DATA = Path(__file__).parent / "data" / "pdf"
@@ -318,17 +319,32 @@ def test_pdf_header_then_garbage(tmp_path: Path) -> None:
         parse(path)
 
 
-def test_image_only_page_warns_and_other_pages_are_kept(tmp_path: Path) -> None:
+def _text_page_then_white_scan(tmp_path: Path) -> Path:
     scan = io.BytesIO()
     image.new("RGB", (200, 280), "white").save(scan, format="PDF")
     merged = pdfium.PdfDocument(_text_pdf(b"BT /F1 24 Tf 72 700 Td (Hello kaohe) Tj ET", HELVETICA))
     merged.import_pages(pdfium.PdfDocument(scan.getvalue()))
     path = tmp_path / "scan.pdf"
     merged.save(str(path))
-    document = parse(path)
+    return path
+
+
+def test_blank_scanned_page_warns_and_other_pages_are_kept(tmp_path: Path) -> None:
+    document = parse(_text_page_then_white_scan(tmp_path))
+    assert [(p.text, p.page) for p in document.paragraphs] == [("Hello kaohe", 1)]
+    assert [(w.code, w.page) for w in document.warnings] == [("ocr_no_text", 2)]
+    assert document.warnings[0].message == "第 2 页经文字识别没有读出文字（空白页、照片或无法辨认），此页未读取"
+    assert document.source.ocr_pages == []
+
+
+def test_without_ocr_a_scanned_page_gets_no_text_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KAOHE_OCR", "off")
+    document = parse(_text_page_then_white_scan(tmp_path))
     assert [(p.text, p.page) for p in document.paragraphs] == [("Hello kaohe", 1)]
     assert [(w.code, w.page) for w in document.warnings] == [("no_text_layer", 2)]
-    assert document.warnings[0].message == "第 2 页没有文字层（可能是扫描件）：kaohe 不做文字识别（OCR），此页未读取"
+    expected = "第 2 页没有文字层（可能是扫描件）：文字识别已关闭（KAOHE_OCR=off），此页未读取"
+    assert document.warnings[0].message == expected
+    assert document.source.ocr_engine is None
 
 
 def test_cid_garbage_page_is_not_stored(tmp_path: Path) -> None:
@@ -337,8 +353,8 @@ def test_cid_garbage_page_is_not_stored(tmp_path: Path) -> None:
     with pdfplumber.open(path) as pdf:  # the premise: pdfminer really reports (cid:N) here
         assert pdf.pages[0].chars[0]["text"] == "(cid:17)"
     document = parse(path)
-    assert document.blocks == []
-    assert [(w.code, w.page) for w in document.warnings] == [("cid_garbage", 1)]
+    assert document.blocks == []  # the font has no glyphs either: OCR reads nothing
+    assert [(w.code, w.page) for w in document.warnings] == [("cid_garbage", 1), ("ocr_no_text", 1)]
 
 
 # fmt: off
