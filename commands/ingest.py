@@ -15,6 +15,7 @@ from commands.options import (
     db_option,
     emit_json,
     json_option,
+    ocr_progress,
     open_store,
 )
 from store.errors import StoreError
@@ -49,7 +50,8 @@ def parse_command(file: Path, explain: bool, as_json: bool) -> None:
     from parsers.errors import IngestError
 
     try:
-        document = parse_file(file)
+        with ocr_progress():
+            document = parse_file(file)
     except IngestError as e:
         raise click.ClickException(str(e)) from e
     if explain:
@@ -96,6 +98,8 @@ def render_outline(document: Document) -> str:
 
     src, meta = document.source, document.metadata
     lines = [f"{src.path}  [{src.format}，{src.size} 字节，sha256 {src.sha256[:12]}]"]
+    if src.ocr_pages:
+        lines.append(f"  文字识别：第 {page_ranges(src.ocr_pages)} 页（{src.ocr_engine}）")
     for label, value in meta.model_dump().items():
         if value:
             shown = "；".join(map(str, value)) if isinstance(value, list) else value
@@ -109,6 +113,17 @@ def render_outline(document: Document) -> str:
             lines.extend(f"    {r:>3} | " + " | ".join(_cell_label(c) for c in row) for r, row in enumerate(block.rows))
     lines.extend(f"警告：{w.message}" for w in document.warnings)
     return "\n".join(lines)
+
+
+def page_ranges(pages: Sequence[int]) -> str:
+    """``[1, 2, 3, 5]`` → ``1–3、5``."""
+    runs: list[list[int]] = []
+    for page in sorted(pages):
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return "、".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 def _cell_label(cell: Cell) -> str:
@@ -151,7 +166,8 @@ def ingest_command(paths: tuple[Path, ...], db: Path, as_json: bool, silent: boo
                 click.echo(f"\n错误：{result.error}", err=True)
 
         # A file the store refuses (locked, read-only) is a failed result there (StoreError.not_stored).
-        summary = ingest_paths(files, store, on_file=on_file, fail_fast=fail_fast)
+        with ocr_progress(enabled=not silent):
+            summary = ingest_paths(files, store, on_file=on_file, fail_fast=fail_fast)
     if as_json:
         click.echo(summary.model_dump_json(indent=2))
     else:

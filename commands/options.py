@@ -173,3 +173,28 @@ def emit_text(text: str, output: Path | None) -> None:
     with writing(output):
         output.write_text(text + "\n", encoding="utf-8")
     click.echo(f"已写入 {output}", err=True)
+
+
+# -- long reads -----------------------------------------------------------------------------------------------
+
+MIN_PAGES_SHOWN = 3  # a scan of one or two pages needs no progress line
+
+
+@contextmanager
+def ocr_progress(enabled: bool = True) -> Iterator[None]:
+    """A line on stderr for every page OCR has read, while a long scan is read (also from the ingest worker)."""
+    from parsers.progress import PageProgress, page_listener
+
+    def show(progress: PageProgress) -> None:
+        if progress.total >= MIN_PAGES_SHOWN:
+            click.echo(
+                f"{progress.file}：文字识别第 {progress.done}/{progress.total} 页（第 {progress.number} 页，"
+                f"{progress.seconds:.1f} 秒）",
+                err=True,
+            )
+
+    if not enabled:
+        yield
+        return
+    with page_listener(show):
+        yield

@@ -10,7 +10,10 @@ in a child process and returns its result, or raises an ``IngestError`` saying w
   inside a C extension) and the file fails with ``内存超限``;
 * **time**: the parent waits ``worker_timeout_s`` for the answer, then kills the child and the
   file fails with ``超时``; the child also arms ``SIGALRM`` a little later, so it ends by itself
-  should the parent die first;
+  should the parent die first. A scan read by OCR sends a heartbeat after every page, which starts
+  both clocks again: the limit holds per page, so a 100-page scan is not cut off at 180 s;
+* **OCR**: a PDF or an image may need OCR, whose models and page images need more room: for them the
+  cap is raised by ``ocr_memory_mb``;
 * **death** (a signal, an exit): the file fails naming the signal; a Python exception that is not
   an ``IngestError`` is a bug, reported with its type (:class:`WorkerBug`).
 
@@ -44,8 +47,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from parsers.detect import might_need_ocr
 from parsers.errors import IngestError, LimitExceeded
 from parsers.limits import Limits, limits
+from parsers.progress import PageProgress, page_listener
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +150,11 @@ class Worker(Generic[T]):
             try:
                 with _gc_paused():
                     answer: tuple[str, object] = conn.recv()
+                while answer[0] == "progress":  # a scanned page read: the time limit starts again
+                    if not conn.poll(lim.worker_timeout_s):
+                        break
+                    with _gc_paused():
+                        answer = conn.recv()
             except (EOFError, OSError):
                 process = self._process
                 if process is not None:
@@ -153,6 +163,11 @@ class Worker(Generic[T]):
                     self._restart(lim)
                     continue
                 raise self._death(path, lim) from None
+            if answer[0] == "progress":
+                self._inflight.popleft()
+                self._fail_over(kill=True)
+                problem = f"超时：一页的文字识别超过 {lim.worker_timeout_s:g} 秒仍未结束，已终止解析进程"
+                raise LimitExceeded(path, problem, _hint(lim, "worker_timeout_s"), limit="worker_timeout_s")
             self._inflight.popleft()
             return answer
         raise AssertionError("unreachable")
@@ -266,7 +281,7 @@ def _serve(conn: Connection, parent_end: Connection, job: Callable[[Path], objec
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # rings only if the parent stopped waiting long ago
     faulthandler.disable()  # a crash is reported by the parent, in words, not as a C stack dump
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # nor as a core file of the whole worker
-    cap_address_space(memory_mb)
+    mapped = _mapped_bytes()
     while not termination.requested:
         try:
             while not conn.poll(1.0):
@@ -280,7 +295,15 @@ def _serve(conn: Connection, parent_end: Connection, job: Callable[[Path], objec
             return
         path, timeout = request
         signal.alarm(int(timeout) + _ALARM_GRACE_S)
-        answer = _answer(job, Path(path))
+        # A scan may need OCR, whose models and page images need far more room than any text file.
+        cap_address_space(memory_mb + (limits().ocr_memory_mb if might_need_ocr(Path(path)) else 0), mapped)
+
+        def heartbeat(progress: PageProgress, seconds: int = int(timeout) + _ALARM_GRACE_S) -> None:
+            signal.alarm(seconds)
+            conn.send(("progress", progress.number))
+
+        with page_listener(heartbeat):
+            answer = _answer(job, Path(path))
         signal.alarm(0)
         _send_answer(conn, answer)
         termination.busy = False
@@ -309,10 +332,10 @@ def _answer(job: Callable[[Path], object], path: Path) -> tuple[str, object]:
         return ("bug", (type(e).__name__, str(e)[:500], traceback.format_exc()))
 
 
-def cap_address_space(extra_mb: int) -> None:
-    """Cap this process's address space at what it maps now plus ``extra_mb`` (the soft limit only, so
-    that a converter it starts, such as LibreOffice, can lift it again: ``parsers.legacy_parser``)."""
-    mapped = _mapped_bytes()
+def cap_address_space(extra_mb: int, mapped: int | None = None) -> None:
+    """Cap this process's address space at what it maps now (or ``mapped`` bytes) plus ``extra_mb`` (the soft
+    limit only, so that a converter it starts, such as LibreOffice, can lift it again: ``parsers.legacy_parser``)."""
+    mapped = mapped if mapped is not None else _mapped_bytes()
     if not mapped:
         log.warning("解析进程读不到自身的内存用量（无 /proc），未设内存上限，仅以时限保护")
         return

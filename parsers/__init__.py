@@ -26,6 +26,7 @@ BACKENDS: dict[Format, str] = {
     "html": "parsers.html_parser",
     "doc": "parsers.legacy_parser",
     "wps": "parsers.legacy_parser",
+    "image": "parsers.image_parser",
 }
 
 

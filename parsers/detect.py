@@ -20,11 +20,17 @@ SUFFIXES: dict[str, Format] = {
     ".shtml": "html",
     ".doc": "doc",
     ".wps": "wps",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # PNG, JPEG, TIFF (both byte orders)
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta")
-_FORMATS_READ = "kaohe 读取 .docx、.pdf、.txt、.html、.doc、.wps 格式的通知"
+_FORMATS_READ = "kaohe 读取 .docx、.pdf、.txt、.html、.doc、.wps 格式的通知，以及扫描或拍摄的 .png、.jpg、.tif 图像"
 DAMAGED_DOCX = "不是有效的 .docx 文件（{}），文件可能已损坏或未下载完整"
 DAMAGED_DOCX_HINT = "请重新下载，或用 Word/WPS 打开后另存为 .docx"
 
@@ -38,6 +44,8 @@ def detect_format(path: Path, head: bytes) -> Format:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _zip_format(path)
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith(_OLE2):
         return "wps" if suffix == ".wps" else "doc"
     wide = utf16_encoding(head)
@@ -50,10 +58,21 @@ def detect_format(path: Path, head: bytes) -> Format:
     if _looks_like_text(head) or (b"\x00" in head and _looks_like_text(head.replace(b"\x00", b""))):
         return "txt"  # NUL bytes (padding, a damaged save) are removed by the text reader, which says so
     expected = SUFFIXES.get(suffix)
-    if expected in ("pdf", "docx", "doc", "wps"):
-        problem = f"不是有效的 .{expected} 文件（内容中没有 {expected.upper()} 文件标志）"
+    if expected in ("pdf", "docx", "doc", "wps", "image"):
+        kind = suffix.lstrip(".") if expected == "image" else expected
+        problem = f"不是有效的 .{kind} 文件（内容中没有 {kind.upper()} 文件标志）"
         raise ParseError(path, problem, "文件可能已损坏，或其实是别的格式：请用原来的程序打开后重新保存")
     raise UnsupportedFormat(path, "不是 kaohe 能读取的通知格式", _FORMATS_READ)
+
+
+def might_need_ocr(path: Path) -> bool:
+    """True for a PDF or an image (by content): the files whose pages may be scans."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return False
+    return b"%PDF-" in head or head.startswith(_IMAGE_MAGIC)
 
 
 def utf16_encoding(head: bytes) -> str | None:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-Format = Literal["docx", "pdf", "txt", "html", "doc", "wps"]
+Format = Literal["docx", "pdf", "txt", "html", "doc", "wps", "image"]
 
 
 class Source(BaseModel):
@@ -26,6 +26,8 @@ class Source(BaseModel):
     encoding: str | None = None  # text formats: the encoding that decoded the file
     pages: int | None = None  # PDF: page count
     converted_with: str | None = None  # legacy formats: the converter used
+    ocr_pages: list[int] = Field(default_factory=list)  # pages read by OCR (scans, images), 1-based
+    ocr_engine: str | None = None  # the OCR engine and version that read them
 
 
 class ParseWarning(BaseModel):
@@ -72,12 +74,14 @@ class Cell(BaseModel):
     col: int
     rowspan: int = 1
     colspan: int = 1
+    confidence: float | None = None  # OCR: the lowest confidence of its characters (0–1); None from a text layer
 
 
 class Paragraph(BaseModel):
     type: Literal["paragraph"] = "paragraph"
     text: str
     page: int | None = None  # 1-based, where the format knows pages
+    confidence: float | None = None  # OCR: the lowest confidence of its characters (0–1)
 
 
 class Table(BaseModel):

@@ -46,8 +46,11 @@ class Limits(BaseModel):
     max_html_depth: int = Field(100, gt=0, description="HTML 嵌套层数")
     max_pdf_pages: int = Field(500, gt=0, description="PDF 页数")
     max_page_content_mb: float = Field(2, gt=0, description="PDF 单页内容流解压后大小（MB）")
+    max_image_megapixels: float = Field(80, gt=0, description="图像单页像素数（百万）")  # A3 at 600 dpi is 70
     worker_memory_mb: int = Field(500, gt=0, description="解析进程可另用的内存（MB）")  # the issue-13 goal
-    worker_timeout_s: float = Field(180, gt=0, description="单个文件的解析时限（秒）")
+    worker_timeout_s: float = Field(180, gt=0, description="单个文件（扫描件为每页）的解析时限（秒）")
+    # Two OCR threads map ~800 MB (ONNX Runtime sessions, glibc arenas, page images); RSS stays ~550 MB.
+    ocr_memory_mb: int = Field(1500, gt=0, description="文字识别另可使用的内存（MB）")
 
     @staticmethod
     def env_name(field: str) -> str:

@@ -314,7 +314,7 @@ class Store:
     def _insert_document(self, document: Document, region: str | None) -> int:
         source, meta = document.source, document.metadata
         row = {
-            **source.model_dump(),
+            **{k: (_json(v) if isinstance(v, list) else v) for k, v in source.model_dump().items()},
             **{
                 k: (_json(v) if isinstance(v, list) else v)
                 for k, v in meta.model_dump().items()

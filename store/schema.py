@@ -217,3 +217,10 @@ def m007_search_answers(db: Database) -> None:
     db["indicators"].create_index(["copy_key"])
     search_index.create_tables(db)
     search_index.rebuild(db)  # with the code that keeps the indexes in step
+
+
+@migrations()
+def m008_ocr_provenance(db: Database) -> None:
+    """Issue 17: which pages of a document were read by OCR, and by which engine."""
+    db["documents"].add_column("ocr_pages", str)  # JSON: [page, …]; [] when every page had a text layer
+    db["documents"].add_column("ocr_engine", str)

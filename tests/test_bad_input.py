@@ -45,7 +45,7 @@ def png_bytes() -> bytes:
 
 
 def pdf_with_scanned_page() -> bytes:
-    """Two pages: page 1 has a line of text, page 2 only an image (a scan without OCR)."""
+    """Two pages: page 1 has a line of text, page 2 only a grey image (a scan OCR reads nothing on)."""
     text = b"BT /F1 12 Tf 72 720 Td (Kaohe assessment notice) Tj ET"
     image = b"q 400 0 0 600 100 100 cm /Im1 Do Q"
     objects = [
@@ -83,7 +83,9 @@ BAD_FILES: dict[str, tuple[Callable[[], bytes], str]] = {
     "random.pdf": (lambda: random_bytes(4000), "不是有效的 .pdf 文件"),
     "random.txt": (lambda: random_bytes(4000, seed=3), "不是 kaohe 能读取的通知格式"),
     "encrypted.pdf": (lambda: ENCRYPTED_PDF.read_bytes(), "PDF 已加密，需要密码"),
-    "picture.png": (png_bytes, "不是 kaohe 能读取的通知格式"),
+    "picture.gif": (lambda: b"GIF89a\x02\x00\x02\x00\x00\x00\x00;", "不是 kaohe 能读取的通知格式"),
+    "truncated.png": (lambda: png_bytes()[:40], "图像无法读取"),
+    "empty-canvas.jpg": (lambda: b"\xff\xd8\xff\xe0" + bytes(60), "图像无法读取"),
     "archive.zip": (zip_without_document, "不是 Word 文档"),
     "no-document.docx": (zip_without_document, "不是 Word 文档"),
     "not-ole.doc": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2"),
@@ -176,8 +178,8 @@ def test_pdf_page_without_text_gives_a_warning_not_garbage(tmp_path: Path) -> No
     document = parse(path)
     assert document.source.pages == 2
     assert [(p.text, p.page) for p in document.paragraphs] == [("Kaohe assessment notice", 1)]
-    assert [(w.code, w.page) for w in document.warnings] == [("no_text_layer", 2)]
+    assert [(w.code, w.page) for w in document.warnings] == [("ocr_no_text", 2)]
     result = run_cli("parse", str(path))
     assert result.exit_code == 0
     assert "Traceback" not in result.output
-    assert "警告：第 2 页没有文字层（可能是扫描件）" in result.stdout
+    assert "警告：第 2 页经文字识别没有读出文字" in result.stdout

@@ -21,10 +21,10 @@ MAIN_DOCX = SAMPLES / "佳县2020年度目标责任考核指标.docx"
 MAIN_PDF = SAMPLES / "佳县2020年度目标责任考核指标.pdf"
 TITLE = "佳县考核委员会办公室关于印发《2020年度目标责任考核指标》的通知"
 
-SOURCE_KEYS = {"path", "sha256", "format", "size", "encoding", "pages", "converted_with"}
+SOURCE_KEYS = {"path", "sha256", "format", "size", "encoding", "pages", "converted_with", "ocr_pages", "ocr_engine"}
 METADATA_KEYS = {"issuer", "co_issuers", "doc_number", "title", "date", "recipients", "attachments", "cc"}
 METADATA_KEYS |= {"printed_by", "printed_date", "doc_number_parts", "wenzhong", "genre", "assessment_year"}
-CELL_KEYS = {"text", "row", "col", "rowspan", "colspan"}
+CELL_KEYS = {"text", "row", "col", "rowspan", "colspan", "confidence"}
 
 
 def run(*args: str) -> str:
