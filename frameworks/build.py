@@ -10,6 +10,7 @@ import regex
 from frameworks.checks import check_framework
 from frameworks.columns import ColumnRoles, header_key, is_header_row, read_columns
 from frameworks.model import Framework, FrameworkKind, Provenance
+from frameworks.ocr_review import OcrReview
 from frameworks.roster import RosterEntry
 from frameworks.rows import RowReader, cell_grid, row_cells, total_of
 from frameworks.sections import classify_heading
@@ -60,6 +61,7 @@ def extract_frameworks(
     registry = registry or default_registry()
     region, year = place or locate(document)
     resolver = UnitResolver(registry, region, [e.unit for e in roster or []])
+    review = OcrReview.of(document, resolver)  # None unless the document has OCR'd cells
     context = _Context()
     frameworks: list[Framework] = []
     current: tuple[Framework, RowReader, ColumnRoles] | None = None
@@ -71,7 +73,7 @@ def extract_frameworks(
         title_rows = _count_title_rows(block)
         header_rows = _count_header_rows(block, title_rows, resolver)
         if header_rows == 0 and current is not None and block.n_cols == len(current[2].roles):
-            _read_rows(block, table_index, title_rows, current, document)
+            _read_rows(block, table_index, title_rows, current, document, review)
             current[0].tables.append(table_index)
             continue
         if header_rows == 0:
@@ -87,7 +89,7 @@ def extract_frameworks(
         reader = RowReader(roles, resolver, framework.assessee, negative=framework.kind == "negative_list")
         current = (framework, reader, roles)
         frameworks.append(framework)
-        _read_rows(block, table_index, start, current, document)
+        _read_rows(block, table_index, start, current, document, review)
     for framework in frameworks:
         _points_from_categories(framework)
         check_framework(framework, resolver.roster)
@@ -237,9 +239,16 @@ def _kind(roles: ColumnRoles, context: _Context) -> FrameworkKind:
 
 
 def _read_rows(
-    table: Table, table_index: int, start: int, current: tuple[Framework, RowReader, ColumnRoles], document: Document
+    table: Table,
+    table_index: int,
+    start: int,
+    current: tuple[Framework, RowReader, ColumnRoles],
+    document: Document,
+    review: OcrReview | None = None,
 ) -> None:
     framework, reader, roles = current
+    if review is not None:
+        table = review.check(table, table_index, start, roles, framework)  # OCR'd cells corrected, with warnings
     header = [header_key(h) for h in roles.headers]
     grid = cell_grid(table)
     for r in range(start, table.n_rows):

@@ -26,6 +26,11 @@ WarningCode = Literal[
     "uncertain_reading",  # the column reading is close to another reading
     "sub_scores_mismatch",  # the （N分） parts of a row's criteria against its points
     "weighting_mismatch",  # a further weighting column against its declared total
+    # OCR'd cells (frameworks/ocr_review.py), each naming page, table, row and column:
+    "ocr_unit_corrected",  # a misread unit name corrected to the one known unit it is close to
+    "ocr_unit_unknown",  # a unit name the region does not know, kept as read (none close, or several)
+    "ocr_points_unread",  # a points cell that does not read as a number: the row takes no points from it
+    "ocr_low_confidence",  # a name, points or owner cell read with low confidence
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from normalize.departments import DepartmentRegistry, split_units
+from normalize.departments import DepartmentRegistry, UnitMention, split_units
 from normalize.unit_shape import is_filler, is_person_name, is_person_title
 
 
@@ -14,6 +14,11 @@ class Owners:
     names: list[str] = field(default_factory=list)  # canonical (or as written when unresolved)
     written: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
+
+
+def names_no_unit(mention: UnitMention) -> bool:
+    """A person (牵头单位及主要负责人: ``伍泽国``, ``副县长``) or a filler in an owner cell: no unit at all."""
+    return is_person_title(mention.text) or is_person_name(mention.as_written) or is_filler(mention.as_written)
 
 
 class UnitResolver:
@@ -38,8 +43,8 @@ class UnitResolver:
         owners = Owners()
         for cell in cells:
             for mention in split_units(cell):
-                if is_person_title(mention.text) or is_person_name(mention.as_written) or is_filler(mention.as_written):
-                    continue  # 牵头单位及主要负责人, 责任领导/责任单位: the person is not a unit
+                if names_no_unit(mention):
+                    continue
                 if mention.special == "assessee" and assessee:
                     name, resolved = assessee, True
                 elif mention.special:

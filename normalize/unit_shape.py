@@ -65,6 +65,12 @@ def is_person_name(name: str) -> bool:
     )
 
 
+def unit_ending(name: str) -> str | None:
+    """The kind-of-unit word a name ends with (``局``, ``馆``, ``中心``, ``管委会``; the longest), or None."""
+    match = _ENDING.search("".join(name.split()))
+    return match.group() if match else None
+
+
 @functools.lru_cache(maxsize=16384)
 def looks_like_unit(name: str) -> bool:
     """True when ``name`` has the shape of a unit name: ``区城管执法局``, ``县府办``, ``各镇（街道）``.
