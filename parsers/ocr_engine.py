@@ -2,11 +2,11 @@
 
 kaohe reads scans fully offline: RapidOCR's wheel carries the PP-OCR models (PP-OCRv6 small
 detection and recognition, the PP-OCRv4 line-direction classifier), run by ONNX Runtime on the
-CPU, so nothing is fetched at run time. Why this engine (measured in ``benchmarks/bench_ocr.py``
-and ``docs/ocr.md``): on our degraded scans it reads table cells as well as the older
-``rapidocr-onnxruntime`` (PP-OCRv4) and far better than Tesseract's ``chi_sim``, gives a box per
-character (which places text in the right table cell even when one detected line crosses a
-rule), and depends on ``opencv-python-headless`` instead of the GUI build.
+CPU, so nothing is fetched at run time. Why this engine (measured by
+``benchmarks/bench_ocr_engines.py``, reported in ``docs/ocr.md``): on our degraded scans its reading
+answers the owner questions of the typed twin (222 of 223), where the older ``rapidocr-onnxruntime``
+(PP-OCRv4: 螅 is not in its dictionary) and Tesseract's ``chi_sim`` (``（`` read as ``〈``) fail; it
+gives a box per character, and it depends on ``opencv-python-headless`` instead of the GUI build.
 
 Everything engine-specific stays in :class:`RapidOcrEngine`; the rest of kaohe sees
 :class:`OcrEngine`. :func:`load_engine` returns the process's engine, loaded once, or raises
@@ -16,6 +16,9 @@ backends turn into the ``no_text_layer`` warning instead of a crash.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import logging
 import os
 import threading
@@ -71,44 +74,37 @@ def ocr_disabled() -> bool:
     return os.environ.get("KAOHE_OCR", "").strip().lower() in {"0", "off", "no", "false"}
 
 
-_per_thread = threading.local()
+_engine: OcrEngine | None = None
+_LOADING = threading.Lock()
+# One detection at a time: at 1,280 px its activations take ~390 MB, and ONNX Runtime keeps a session's
+# buffers between runs, so the process holds one engine (one set of sessions) that the page threads share;
+# recognition, the larger share of the time, runs on both cores at once (ONNX Runtime sessions may be run
+# from several threads). Measured on 4 scanned pages: one engine per thread peaked at 1,126 MB.
+_DETECTING = threading.Lock()
 
 
 def load_engine() -> OcrEngine:
-    """This thread's engine, loaded on first use; :class:`OcrUnavailable` when it cannot run.
+    """The process's engine, loaded on first use; :class:`OcrUnavailable` when it cannot run.
 
-    One engine per thread, each running ONNX Runtime on one core: pages are read in parallel by
-    threads (ONNX Runtime releases the GIL), which beats one page on two cores — its worker threads
-    spin while waiting and lose badly on a busy machine (measured: 5.6 s a page on one thread, 7.4 s
-    on two, with the other core loaded).
+    Each ONNX Runtime session runs on one core, and pages are read in parallel by threads (ONNX Runtime
+    releases the GIL): that beats one page on two cores, whose worker threads spin while waiting and
+    lose badly on a busy machine (measured: 5.6 s a page on one thread, 7.4 s on two, other core loaded).
     """
+    global _engine
     if ocr_disabled():
         raise OcrUnavailable("文字识别已关闭（KAOHE_OCR=off）")
-    engine = getattr(_per_thread, "engine", None)
-    if engine is not None:
-        return engine
-    try:
-        engine = _per_thread.engine = RapidOcrEngine()
-    except ImportError as e:
-        raise OcrUnavailable(f"文字识别组件未安装（{e.name or e}）：请重新执行 pip install -e .") from e
-    except Exception as e:  # an engine that fails to load must never take the document down with it
-        logger.warning("文字识别引擎加载失败", exc_info=True)
-        raise OcrUnavailable(f"文字识别引擎无法加载（{type(e).__name__}: {e}）"[:300]) from e
-    return engine
-
-
-def engine_name() -> str:
-    """The engine's name and versions, checking that it is installed (without loading its models)."""
-    if ocr_disabled():
-        raise OcrUnavailable("文字识别已关闭（KAOHE_OCR=off）")
-    try:
-        import onnxruntime  # noqa: F401
-        import rapidocr  # noqa: F401
-    except ImportError as e:
-        raise OcrUnavailable(f"文字识别组件未安装（{e.name or e}）：请重新执行 pip install -e .") from e
-    except Exception as e:  # a broken native library (a missing libstdc++ symbol) raises other errors
-        raise OcrUnavailable(f"文字识别引擎无法加载（{type(e).__name__}: {e}）"[:300]) from e
-    return f"RapidOCR {metadata.version('rapidocr')} · PP-OCRv6 small · onnxruntime {metadata.version('onnxruntime')}"
+    with _LOADING:
+        if _engine is not None:
+            return _engine
+        try:
+            _one_malloc_arena()
+            _engine = RapidOcrEngine()
+        except ImportError as e:
+            raise OcrUnavailable(f"文字识别组件未安装（{e.name or e}）：请重新执行 pip install -e .") from e
+        except Exception as e:  # an engine that fails to load must never take the document down with it
+            logger.warning("文字识别引擎加载失败", exc_info=True)
+            raise OcrUnavailable(f"文字识别引擎无法加载（{type(e).__name__}: {e}）"[:300]) from e
+        return _engine
 
 
 def _quad_box(quad: Any) -> Box:
@@ -147,10 +143,25 @@ class RapidOcrEngine:
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
         self._ocr = RapidOCR(params=params)
-        self.name = engine_name()
+        for model in (self._ocr._load_det_model(), self._ocr._load_cls_model(), self._ocr._load_rec_model()):
+            model.session.session = _lean_session(model.session.session._model_path)
+        self.name = (
+            f"RapidOCR {metadata.version('rapidocr')} · PP-OCRv6 small · onnxruntime {metadata.version('onnxruntime')}"
+        )
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
-        result = self._ocr(image)
+        from rapidocr.main import RapidOCRError
+
+        ocr = self._ocr
+        original = ocr.load_img(image)
+        resized, record = ocr.preprocess_img(original)
+        with _DETECTING:
+            try:
+                crops, found = ocr.detect_and_crop(resized, record)
+            except RapidOCRError:  # nothing detected
+                return []
+        turned, directions = ocr.cls_and_rotate(crops)
+        result = ocr.build_final_output(original, found, directions, ocr.recognize_txt(turned), crops, record)
         if not getattr(result, "txts", None):
             return []
         words = result.word_results or ()
@@ -173,6 +184,41 @@ class RapidOcrEngine:
         flipped = sum(1 for label, score in labels if "180" in label and score > 0.9)
         upright = sum(1 for label, score in labels if "180" not in label and score > 0.9)
         return upright, flipped
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def _one_malloc_arena() -> None:
+    """Have every thread allocate from glibc's main arena.
+
+    Each thread otherwise gets an arena of its own and keeps the detector's freed buffers there, so the
+    page threads, taking turns at detection, each held a copy: 18 scanned pages peaked at 1,113 MB, one
+    arena 863 MB, at the same speed (ONNX Runtime makes few, large allocations). Only arenas not yet
+    created are affected, so this runs before the page threads start; elsewhere than glibc it does nothing.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(M_ARENA_MAX, 1)
+
+
+def _lean_session(model_path: str) -> Any:
+    """The model's ONNX Runtime session without memory patterns and without spinning threads.
+
+    RapidOCR's sessions keep a memory plan, and its buffers, for every input shape they meet; recognition
+    meets a new line width in nearly every batch, so a long scan's memory grew page by page (1,106 MB
+    after 18 pages). Without patterns each run allocates what it needs and frees it.
+    """
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 4
+    options.enable_mem_pattern = False
+    options.enable_cpu_mem_arena = False
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(model_path, sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _word_chars(words: Any) -> tuple[OcrChar, ...]:

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from parsers.document import ParseWarning
-from parsers.ocr_engine import OcrEngine, OcrLine, OcrUnavailable, engine_name, load_engine
+from parsers.ocr_engine import OcrEngine, OcrLine, OcrUnavailable, load_engine
 from parsers.ocr_grid import find_tables
 from parsers.ocr_image import needed_turn, prepare, turned
 from parsers.pdf_lines import Line, lay_out_page
@@ -97,7 +97,7 @@ def read_pages(
     thread wait in memory.
     """
     try:
-        name = engine_name()
+        name = load_engine().name  # here, before the page threads exist (see ocr_engine._one_malloc_arena)
     except OcrUnavailable as e:
         warnings.extend(_unread(number, e.reason) for number in numbers)
         return OcrReading()

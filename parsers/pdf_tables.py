@@ -225,7 +225,9 @@ def _header_signature(
         if cell.row < n_rows:
             if cell.row + cell.rowspan > n_rows:
                 return None
-            signature.add((cell.row, cell.col, cell.rowspan, cell.colspan, cell.text))
+            # Spacing and line breaks aside: OCR may read a repeated header cell as two lines on one page
+            # and one on the next (扣分\n分值 / 扣分分值).
+            signature.add((cell.row, cell.col, cell.rowspan, cell.colspan, "".join(cell.text.split())))
     return frozenset(signature)
 
 
