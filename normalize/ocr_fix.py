@@ -93,10 +93,20 @@ def closest_unit(name: str, candidates: Iterable[str]) -> ClosestUnit:
 
     A real unit the registry does not know fails one of these against its neighbours and is kept as read;
     what still passes (an unknown 县枣业局 beside a known 县林业局) is why every correction is reported.
+
+    One more error is corrected: **a dropped unit word**. A name wrapped in a narrow cell leaves its last
+    character alone on a line (``县市场监督管理`` / ``局``), which the detector may miss. A name as read that
+    ends with no unit word is no unit at all, so when exactly one candidate is that name plus a unit word
+    (and the name keeps at least four characters), completing it cannot turn one unit into another.
     """
     name = "".join(name.split())
     known = tuple(candidates)
     level, ending = _LEVEL.match(name), unit_ending(name)
+    if ending is None and len(name) >= 4:
+        completed = [c for c in known if c.startswith(name) and unit_ending(c) == c[len(name) :]]
+        if len(completed) == 1:
+            score = len(name) / len(completed[0])
+            return ClosestUnit(read=name, best=completed[0], score=score, runner_up_score=0.0, close=(completed[0],))
     eligible = {
         c
         for c in known

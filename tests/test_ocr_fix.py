@@ -33,10 +33,13 @@ UNITS = (
     ("县友展改早和料拉局", None),                  # 4 of 9 misread: too many
     ("团县韭", None),                              # three characters: too short to tell
     ("县农业局", None),                            # 农 is a unit's word: maybe a real unit beside 县林业局
+    ("县市场监督管理", "县市场监督管理局"),        # its 局 wrapped onto a line of its own and missed
+    ("县农业农村", "县农业农村局"),                # the same: no unit word, one name completes it
+    ("县农业", None),                              # three characters after 县: too short to complete
 )
 KNOWN = (
     "县发展改革和科技局", "县自然资源和规划局", "县林业局", "县农业农村局",
-    "县财政局", "县民政局", "县档案局", "县水利局", "团县委",
+    "县财政局", "县民政局", "县档案局", "县水利局", "团县委", "县市场监督管理局",
 )
 # fmt: on
 
