@@ -29,7 +29,8 @@ except ImportError:  # not on Windows: the lock checks are skipped there
 LOCK_NAME = ".kaohe-watch.lock"
 PROCESSED, FAILED = "processed", "failed"
 # How complete a file looks from its content (judge_complete): a container whose end reads (zip central
-# directory, PDF %%EOF), a format with no end marker (text ending in a line break, html with </html>, OLE),
+# directory, PDF %%EOF, PNG IEND, JPEG EOI), a format with no end marker (text ending in a line break, html
+# with </html>, OLE, TIFF),
 # or doubtful (empty, or no end yet: a copy that paused, or a damaged file).
 COMPLETE, QUIET, DOUBTFUL = "complete", "quiet", "doubtful"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -153,6 +154,12 @@ def judge_complete(path: Path) -> tuple[str, str]:
         return COMPLETE, ""
     if head.startswith(_OLE2):
         return QUIET, ""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return (COMPLETE, "") if b"IEND" in tail[-16:] else (DOUBTFUL, "PNG 末尾没有 IEND")
+    if head.startswith(b"\xff\xd8\xff"):
+        return (COMPLETE, "") if tail.rstrip(b"\x00").endswith(b"\xff\xd9") else (DOUBTFUL, "JPEG 末尾没有结束标记")
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return QUIET, ""  # TIFF has no end marker: its directories may sit anywhere
     if b"<html" in head.lower():
         return (QUIET, "") if b"</html>" in tail.lower() else (DOUBTFUL, "没有以 </html> 结尾")
     if tail.rstrip(b" \t\x00").endswith((b"\n", b"\r")):

@@ -134,6 +134,18 @@ def test_a_copied_file_is_ingested_moved_and_cited_where_it_now_is(watch: Callab
     assert (answer.lead, answer.source.file) == ("县林业局", str(moved))
 
 
+def test_a_photographed_page_is_read_by_ocr(watch: Callable[..., tuple[Path, Path]]) -> None:
+    folder, db = watch()
+    name = "佳县2020-第3页-手机拍摄.jpg"
+    shutil.copy(SAMPLES.parent / "tests" / "data" / "scans" / name, folder)
+    wait_until(handled(db, name), what="the photo")
+    assert outcomes(db) == {name: ["added"]}
+    assert query(db, "select format, ocr_pages from documents") == [("image", "[1]")]
+    with _closing(Store(db)) as store:
+        answer = owners(store.db, "生产总值增长7%").answers[0]
+    assert (answer.lead, answer.points, answer.source.page) == ("县发展改革和科技局", 2, 1)
+
+
 def test_chinese_names_and_ignored_files(watch: Callable[..., tuple[Path, Path]]) -> None:
     folder, db = watch()
     ignored = ["~$通知.docx", ".隐藏.txt", "通知.pdf.crdownload", "通知.docx.part", "~WRL0001.tmp", "通知.txt~"]

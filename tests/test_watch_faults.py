@@ -152,6 +152,11 @@ def _cut(name: str, keep: float) -> bytes:
     return data[: int(len(data) * keep)]
 
 
+def _scan(name: str, keep: float) -> bytes:
+    data = (SAMPLES.parent / "tests" / "data" / "scans" / name).read_bytes()
+    return data[: int(len(data) * keep)]
+
+
 # fmt: off
 JUDGED = (
     ("docx whole",              lambda: _cut(f"{JIAXIAN}.docx", 1),       COMPLETE),
@@ -165,6 +170,11 @@ JUDGED = (
     ("txt cut mid-line",        lambda: "第一行\n第二".encode(),            DOUBTFUL),
     ("gb18030 txt cut mid-char", lambda: "第一行\n第二".encode("gb18030")[:-1], DOUBTFUL),
     ("empty",                   lambda: b"",                                DOUBTFUL),
+    ("png whole",               lambda: _scan("佳县2020-第3页.png", 1),      COMPLETE),
+    ("png cut",                 lambda: _scan("佳县2020-第3页.png", 0.6),    DOUBTFUL),
+    ("jpg whole",               lambda: _scan("佳县2020-第3页-手机拍摄.jpg", 1), COMPLETE),
+    ("jpg cut",                 lambda: _scan("佳县2020-第3页-手机拍摄.jpg", 0.6), DOUBTFUL),
+    ("tif (no end mark)",       lambda: _scan("佳县2020-第3至4页.tif", 1),   QUIET),
 )
 # fmt: on
 
