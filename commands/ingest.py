@@ -18,6 +18,7 @@ from commands.options import (
     ocr_progress,
     open_store,
 )
+from store.copies import files_label
 from store.errors import StoreError
 from textview.table import render_table
 
@@ -225,7 +226,5 @@ def _warning_lines(summary: Any) -> list[str]:
         return []
     lines = ["", "警告（原样报告，未作更正）:"]
     for message, files in files_by_message.items():
-        stems = sorted({Path(p).stem for p in files})
-        suffixes = "|".join(sorted({Path(p).suffix.lstrip(".") for p in files}))
-        lines.append(f"  - {message}  [{'、'.join(stems)}.{suffixes}]")
+        lines.append(f"  - {message}  [{files_label(sorted(files))}]")
     return [*lines, ""]
