@@ -145,3 +145,16 @@ def test_parse_json_says_which_pages_were_ocred() -> None:
     assert result.exit_code == 0, result.output
     source = json.loads(result.stdout)["source"]
     assert source["ocr_pages"] == [3] and source["ocr_engine"].startswith("RapidOCR")
+
+
+def test_an_engine_that_cannot_load_gives_no_text_layer_naming_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import parsers.ocr_engine as ocr_engine
+
+    monkeypatch.setattr(ocr_engine, "_engine", None)  # the process's engine, loaded again
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # as if the package were missing: import fails
+    document = parse(SCANS / "混合-文字页与扫描页.pdf")
+    assert document.source.ocr_pages == [] and document.metadata.doc_number == "佳考办发〔2020〕5号"
+    assert [(w.code, w.page) for w in document.warnings] == [("no_text_layer", 3)]
+    assert "文字识别组件未安装（rapidocr）" in document.warnings[0].message
