@@ -30,7 +30,7 @@ from store.queries import counts
 PEAK_RSS_GOAL_MB = 500
 
 _MEASURE = """
-import json, resource, sys
+import json, sys
 from parsers import parse
 from parsers.errors import IngestError
 try:
@@ -38,7 +38,10 @@ try:
     outcome = "parsed"
 except IngestError as e:
     outcome = type(e).__name__ + ": " + str(e)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child of a large pytest process
+# (OCR's models loaded by earlier tests) would report its parent's peak.
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
 print(json.dumps({"outcome": outcome, "peak_mb": peak}, ensure_ascii=False))
 """
 
