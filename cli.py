@@ -17,6 +17,7 @@ from commands.diff import diff_command
 from commands.export import breakdown_command
 from commands.ingest import ingest_command, parse_command
 from commands.options import CONTEXT, Group
+from commands.progress import progress_group
 from commands.query import dept_command, frameworks_command, owner_command, search_command, warnings_command
 from commands.scoring import rules_command, score_command, template_command
 from commands.serve import serve_command
@@ -43,6 +44,7 @@ for _command in (
     template_command,
     rules_command,
     breakdown_command,
+    progress_group,
     serve_command,
 ):
     cli.add_command(_command)

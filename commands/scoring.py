@@ -230,7 +230,7 @@ def select_frameworks(
 @db_option
 @json_option
 def rules_command(region: str | None, rules_file: Path | None, db: Path, as_json: bool) -> None:
-    """显示现行计分规则：每个取值、来源（默认或办法第几条）和说明。
+    """显示现行计分规则：每个取值、来源（默认或办法第几条）和说明；其后是平时考核的三色预警阈值与报送期限。
 
     \b
     示例：
@@ -238,6 +238,7 @@ def rules_command(region: str | None, rules_file: Path | None, db: Path, as_json
         kaohe rules --region 柞水县       # as the ingested 办法 states them
         kaohe rules --file 本县规则.toml --json
     """
+    from progress.levels import load_rules as load_progress_rules
     from scoring.rules import RulesError, load_default_rules, load_rules_file, rules_for_region
     from scoring.rules_view import render_rules, rule_rows
 
@@ -247,12 +248,15 @@ def rules_command(region: str | None, rules_file: Path | None, db: Path, as_json
             rules = load_rules_file(rules_file, base=rules)
     except RulesError as e:
         raise click.UsageError(str(e)) from e
+    progress = load_progress_rules()
     if as_json:
-        emit_json(rule_rows(rules))
+        emit_json([*rule_rows(rules), *progress_rule_rows(progress)])
         for warning in rules.warnings:
             click.echo(f"警告：{warning}", err=True)
     else:
         click.echo(render_rules(rules))
+        click.echo("")
+        click.echo(render_progress_rules(progress))
 
 
 def _open_rules_store(db: Path) -> Any:
@@ -261,3 +265,26 @@ def _open_rules_store(db: Path) -> Any:
     if not db.exists():
         raise click.ClickException(f"{db}：这里还没有存储；请先运行 kaohe-ingest 文件或文件夹 --db {db}")
     return Store(db, read_only=True)
+
+
+def progress_rule_rows(rules: Any) -> list[Any]:
+    """The progress rules as ``kaohe rules --json`` rows (fields ``progress.yellow_gap`` …)."""
+    from scoring.rules_view import RuleRow
+
+    return [
+        RuleRow(field=f"progress.{name}", rule_id="", label=rule.label, value=rule.value, source=rule.source,
+                article=None, quote=rule.quote, inferred=rule.quote is None, stated_by_document=False)
+        for name, rule in rules.rows()
+    ]  # fmt: skip
+
+
+def render_progress_rules(rules: Any) -> str:
+    """The progress rules table, for ``kaohe rules``."""
+    from textview.table import render_table
+
+    body = [
+        [rule.label, "未定" if rule.value is None else f"{rule.value:g}", rule.source, rule.quote or ""]
+        for _, rule in rules.rows()
+    ]
+    table = render_table(["参数", "取值", "来源", "原文"], body)
+    return f"平时考核（月度进度、三色预警）参数\n\n{table}"

@@ -224,3 +224,34 @@ def m008_ocr_provenance(db: Database) -> None:
     """Issue 17: which pages of a document were read by OCR, and by which engine."""
     db["documents"].add_column("ocr_pages", str)  # JSON: [page, …]; [] when every page had a text layer
     db["documents"].add_column("ocr_engine", str)
+
+
+@migrations()
+def m009_progress_reports(db: Database) -> None:
+    """Issue 18: the monthly progress reports units send back (``kaohe progress add``), with their history."""
+    db["progress_submissions"].create(
+        {"id": int, "file": str, "sha256": str, "period": str, "units": str, "rows": int, "received_at": str},
+        pk="id",
+    )
+    db["progress_reports"].create(
+        {
+            "id": int,
+            "submission_id": int,
+            "indicator_id": int,
+            "unit": str,
+            "period": str,  # 2020-06
+            "actual": float,
+            "completion_pct": float,
+            "progress": str,  # 进展情况
+            "problems": str,  # 存在问题
+            "next_steps": str,  # 下步措施
+            "sheet": str,
+            "row": int,
+            "received_at": str,
+            "current": int,  # 1 for the latest report of (indicator, unit, period); 0 once a correction replaced it
+        },
+        pk="id",
+        foreign_keys=[("submission_id", "progress_submissions", "id")],
+    )
+    db["progress_reports"].create_index(["period", "unit", "current"])
+    db["progress_reports"].create_index(["indicator_id", "unit", "period"])

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"frameworks"},
     {"store"},
     {"export"},
-    {"scoring"},
+    {"scoring", "progress"},
     {"ingest", "web"},
     {"commands"},
     {"cli"},

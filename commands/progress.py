@@ -1,0 +1,293 @@
+"""``kaohe progress``: the year between the notices — monthly report forms out, filled forms back, the colours.
+
+``template`` writes the form each responsible unit fills by the 15th; ``add`` reads filled forms back
+(every cell checked, a bad file stores nothing, a unit's corrected form replaces its earlier one and
+keeps it as history); ``status`` shows each indicator and unit in green, yellow, red or missing;
+``late`` lists the units that had not reported by the deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from commands.options import CONTEXT, OUTPUT, db_option, emit_json, json_option, open_store, writing
+from commands.scoring import selection_options
+from textview.table import render_table
+
+PROGRESS_KINDS = ("breakdown", "per_unit")  # the tables units report on monthly: 市考分解 and their own
+LEVELS = ("green", "yellow", "red", "missing")
+
+
+class PeriodType(click.ParamType):
+    name = "period"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from progress.levels import Period
+
+        try:
+            return Period.parse(str(value))
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+PERIOD = PeriodType()
+
+
+@click.group(name="progress", context_settings=CONTEXT)
+def progress_group() -> None:
+    """平时考核：月度进度填报表、读回填报、三色预警、逾期未报。
+
+    \b
+    示例：
+        kaohe progress template --period 2020-06 --region 佳县 --year 2020 -o 6月进度填报.xlsx
+        kaohe progress add 6月进度填报-县林业局.xlsx
+        kaohe progress status --period 2020-06 --region 佳县 --year 2020 --level red
+        kaohe progress late --period 2020-06 --region 佳县 --year 2020
+    """
+
+
+def _lines(
+    db: Any, framework_ids: tuple[int, ...], region: str | None, year: int | None, dept: str | None
+) -> list[Any]:
+    from store.progress_queries import progress_lines
+    from store.scoring_queries import select_frameworks
+
+    if not framework_ids and not (region and year):
+        raise click.UsageError("请给出框架编号，或同时给出 --region 和 --year")
+    selection = select_frameworks(db, framework_ids, region, year, PROGRESS_KINDS)
+    if selection.unknown_ids:
+        raise click.ClickException(f"没有这些框架：{'、'.join(map(str, selection.unknown_ids))}")
+    lines = progress_lines(db, selection.framework_ids)
+    if dept:
+        lines = [line for line in lines if _unit_matches(line.unit, dept)]
+        if not lines:
+            raise click.ClickException(f"所选框架中没有「{dept}」负责的指标")
+    if not lines:
+        raise click.ClickException("所选框架中没有要按月报送进度的指标（市考分解或单位考核表）")
+    return lines
+
+
+def _unit_matches(unit: str, wanted: str) -> bool:
+    squeezed = "".join(wanted.split())
+    return unit == squeezed or squeezed in unit
+
+
+@progress_group.command(name="template")
+@click.option("--period", required=True, type=PERIOD, help="填报的月份，如 2020-06")
+@selection_options
+@click.option("--dept", help="只为这个单位生成")
+@click.option("--split", is_flag=True, help="每个单位一个文件（文件名后加单位名）")
+@click.option("-o", "--output", required=True, type=OUTPUT, help=".xlsx 或 .csv 文件")
+@db_option
+def template_command(
+    period: Any,
+    framework_ids: tuple[int, ...],
+    region: str | None,
+    year: int | None,
+    kinds: tuple[str, ...],
+    dept: str | None,
+    split: bool,
+    output: Path,
+    db: Path,
+) -> None:
+    """生成月度工作进展填报表：每个责任单位一个工作表（--split 时一个文件），列出它牵头、配合或被考核的
+    每项指标及其目标；单位填写累计完成值、完成率、进展情况、存在问题、下步措施（前四列锁定）。
+
+    \b
+    示例：
+        kaohe progress template --period 2020-06 --region 佳县 --year 2020 -o 6月进度填报.xlsx
+        kaohe progress template --period 2020-06 --region 佳县 --year 2020 --dept 县林业局 -o 林业局.csv
+    """
+    from progress.levels import load_rules
+    from progress.sheets import FormLine, ProgressForm, write_form
+    from progress.status import deadline
+
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.UsageError("-o 的文件须以 .xlsx 或 .csv 结尾")
+    store = open_store(db)
+    lines = _lines(store.db, framework_ids, region, year, dept)
+    rules = load_rules()
+    place = region or next((line.region for line in lines if line.region), None)
+    assessed = year or next((line.year for line in lines if line.year), None)
+    form = ProgressForm(
+        period=str(period),
+        region=place,
+        year=assessed,
+        title=f"{place or ''}{assessed or ''}年度目标责任考核 {period.month}月 工作进展填报表",
+        deadline=deadline(period, rules),
+        lines=[
+            FormLine(indicator_id=x.indicator_id, unit=x.unit, indicator=x.indicator, target=x.target, role=x.role)
+            for x in lines
+        ],
+        sources=list(dict.fromkeys(x.framework_title for x in lines if x.framework_title)),
+    )
+    with writing(output):
+        written = write_form(form, output, split=split)
+    units = len({x.unit for x in lines})
+    click.echo(f"已写入 {'、'.join(map(str, written))}：{units} 个单位共 {len(lines)} 行，报送截止 {form.deadline}")
+
+
+@progress_group.command(name="add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--period", type=PERIOD, help="填报的月份（表中已写明时可省略）")
+@click.option(
+    "--received", type=click.DateTime(formats=["%Y-%m-%d"]), help="考核办收到的日期（默认今天），据此判断是否逾期"
+)
+@db_option
+def add_command(files: tuple[Path, ...], period: Any, received: Any, db: Path) -> None:
+    """读回填好的进度填报表（.xlsx 或 .csv）：逐格检查，有错的文件不存入任何内容；同一单位同一月份再次
+    报送时，新表替换旧表，旧表留作历史。
+
+    \b
+    示例：
+        kaohe progress add 6月进度填报-县林业局.xlsx 6月进度填报-县财政局.xlsx
+        kaohe progress add 县交通运输局.xlsx --received 2020-07-16
+    """
+    store = open_store(db, must_exist=True)
+    failed = 0
+    for path in files:
+        try:
+            click.echo(add_file(store, path, period, received.date().isoformat() if received else None))
+        except click.ClickException as e:
+            failed += 1
+            click.echo(f"错误：{e.format_message()}", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+def add_file(store: Any, path: Path, period: Any, received: str | None = None) -> str:
+    """Read, check and store one filled form; a ClickException listing every problem when it is bad."""
+    from parsers.detect import file_sha256
+    from progress.levels import Period
+    from progress.sheets import check_rows, read_form
+    from store.progress_queries import NewReport, indicators_exist, owners_of, store_reports
+
+    rows, problems, stated = read_form(path, str(period) if period else None)
+    if period is None:
+        if stated is None:
+            raise click.ClickException(f"{path}：表中没有写明填报月份，请用 --period 指定")
+        period = Period.parse(stated)
+    ids = [r.indicator_id for r in rows]
+    owners = owners_of(store.db, ids)
+    known = indicators_exist(store.db, ids)
+    problems += check_rows(rows, {i: owners.get(i, set()) for i in known})
+    if problems:
+        shown = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  ……共 {len(problems)} 处" if len(problems) > 50 else ""
+        raise click.ClickException(f"{path}：有 {len(problems)} 处需要更正，未存入任何内容\n{shown}{more}")
+    reports = [NewReport(**r.model_dump(include=set(NewReport.model_fields))) for r in rows]
+    stored = store_reports(store, str(period), reports, str(path), file_sha256(path), received)
+    replaced = "；".join(f"{unit} 此前的 {n} 行改为历史" for unit, n in stored.replaced.items())
+    return (f"已读入 {path}：{period} {len(stored.units)} 个单位 {stored.rows} 行"
+            + (f"（更正报送：{replaced}）" if replaced else ""))  # fmt: skip
+
+
+@progress_group.command(name="status")
+@click.option("--period", required=True, type=PERIOD, help="月份，如 2020-06")
+@selection_options
+@click.option("--dept", help="只看这个单位")
+@click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="只看这一级（可重复）")
+@json_option
+@db_option
+def status_command(
+    period: Any,
+    framework_ids: tuple[int, ...],
+    region: str | None,
+    year: int | None,
+    kinds: tuple[str, ...],
+    dept: str | None,
+    levels: tuple[str, ...],
+    as_json: bool,
+    db: Path,
+) -> None:
+    """各指标、各责任单位本月的进度与三色预警：绿（正常）、黄（落后超过 10 个百分点）、红（超过 20 个，或突破
+    控制性指标）、未报（截止日前未报送）。阈值见 kaohe rules。
+
+    \b
+    示例：
+        kaohe progress status --period 2020-06 --region 佳县 --year 2020
+        kaohe progress status --period 2020-06 --region 佳县 --year 2020 --level red --json
+    """
+    from progress.levels import load_rules
+    from progress.status import status_rows
+
+    store = open_store(db)
+    rows = status_rows(store.db, _lines(store.db, framework_ids, region, year, dept), period, load_rules())
+    if levels:
+        rows = [r for r in rows if r.level in levels]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        raise click.ClickException("没有符合条件的指标")
+    click.echo(render_status(rows))
+
+
+def render_status(rows: Sequence[Any]) -> str:
+    from progress.levels import level_label
+
+    headers = ["单位", "指标", "目标", "累计完成", "完成率", "应完成", "预警", "说明"]
+    order = {"red": 0, "yellow": 1, "missing": 2, "green": 3}
+    body = [
+        [r.unit, r.indicator, r.target, _number(r.actual), _pct(r.completion_pct), _pct(r.expected_pct),
+         level_label(r.level), r.reason]
+        for r in sorted(rows, key=lambda r: (r.unit, order[r.level], r.indicator_id))
+    ]  # fmt: skip
+    counts = {level: sum(1 for r in rows if r.level == level) for level in LEVELS}
+    summary = "，".join(f"{level_label(level)} {n}" for level, n in counts.items())
+    return f"{render_table(headers, body)}\n共 {len(rows)} 项：{summary}"
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.4g}%"
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+@progress_group.command(name="late")
+@click.option("--period", required=True, type=PERIOD, help="月份，如 2020-06")
+@selection_options
+@json_option
+@db_option
+def late_command(
+    period: Any,
+    framework_ids: tuple[int, ...],
+    region: str | None,
+    year: int | None,
+    kinds: tuple[str, ...],
+    as_json: bool,
+    db: Path,
+) -> None:
+    """截止日（默认次月 15 日）前没有报送本月进度的单位，及办法规定的扣分。
+
+    \b
+    示例：
+        kaohe progress late --period 2020-06 --region 佳县 --year 2020
+    """
+    from progress.levels import load_rules
+    from progress.status import late_units, status_rows
+
+    store = open_store(db)
+    rules = load_rules()
+    report = late_units(status_rows(store.db, _lines(store.db, framework_ids, region, year, None), period, rules),
+                        period, rules)  # fmt: skip
+    if as_json:
+        emit_json(report)
+        return
+    if not report.units:
+        click.echo(f"{period} 的进度，各单位均已在 {report.deadline} 前报送")
+        return
+    headers = ["单位", "情况", "应报指标", "扣分", "依据"]
+    body = [
+        [u.unit, "未报送" if u.status == "not_reported" else "逾期报送", u.indicators,
+         "按情节（未定分值）" if u.deduction is None else f"-{u.deduction:g}", u.rule]
+        for u in report.units
+    ]  # fmt: skip
+    click.echo(render_table(headers, body))
+    click.echo(f"截止 {report.deadline}：{len(report.units)} 个单位未按时报送")
