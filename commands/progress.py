@@ -102,6 +102,7 @@ def template_command(
         kaohe progress template --period 2020-06 --region 佳县 --year 2020 -o 6月进度填报.xlsx
         kaohe progress template --period 2020-06 --region 佳县 --year 2020 --dept 县林业局 -o 林业局.csv
     """
+    from progress.intake import period_in_name
     from progress.levels import load_rules
     from progress.sheets import FormLine, ProgressForm, write_form
     from progress.status import deadline
@@ -129,6 +130,9 @@ def template_command(
         written = write_form(form, output, split=split)
     units = len({x.unit for x in lines})
     click.echo(f"已写入 {'、'.join(map(str, written))}：{units} 个单位共 {len(lines)} 行，报送截止 {form.deadline}")
+    if output.suffix.lower() == ".csv" and period_in_name(output) is None:
+        click.echo(f"提示：.csv 没有标题行，读回时请加 --period {period}，或在文件名中写明月份（如 {period}-单位.csv）",
+                   err=True)  # fmt: skip
 
 
 @progress_group.command(name="add")
@@ -140,50 +144,27 @@ def template_command(
 @db_option
 def add_command(files: tuple[Path, ...], period: Any, received: Any, db: Path) -> None:
     """读回填好的进度填报表（.xlsx 或 .csv）：逐格检查，有错的文件不存入任何内容；同一单位同一月份再次
-    报送时，新表替换旧表，旧表留作历史。
+    报送时，新表替换旧表，旧表留作历史。月份取 --period，或表中写明的月份，或文件名中的月份（2020-06）。
+    监视文件夹收到填报表时也这样读入。
 
     \b
     示例：
         kaohe progress add 6月进度填报-县林业局.xlsx 6月进度填报-县财政局.xlsx
         kaohe progress add 县交通运输局.xlsx --received 2020-07-16
     """
+    from progress.intake import take_in
+
     store = open_store(db, must_exist=True)
     failed = 0
     for path in files:
-        try:
-            click.echo(add_file(store, path, period, received.date().isoformat() if received else None))
-        except click.ClickException as e:
+        intake = take_in(store, path, period, received.date().isoformat() if received else None)
+        if intake.stored is None:
             failed += 1
-            click.echo(f"错误：{e.format_message()}", err=True)
+            click.echo(f"错误：{intake.message()}", err=True)
+        else:
+            click.echo(intake.message())
     if failed:
         raise SystemExit(1)
-
-
-def add_file(store: Any, path: Path, period: Any, received: str | None = None) -> str:
-    """Read, check and store one filled form; a ClickException listing every problem when it is bad."""
-    from parsers.detect import file_sha256
-    from progress.levels import Period
-    from progress.sheets import check_rows, read_form
-    from store.progress_queries import NewReport, indicators_exist, owners_of, store_reports
-
-    rows, problems, stated = read_form(path, str(period) if period else None)
-    if period is None:
-        if stated is None:
-            raise click.ClickException(f"{path}：表中没有写明填报月份，请用 --period 指定")
-        period = Period.parse(stated)
-    ids = [r.indicator_id for r in rows]
-    owners = owners_of(store.db, ids)
-    known = indicators_exist(store.db, ids)
-    problems += check_rows(rows, {i: owners.get(i, set()) for i in known})
-    if problems:
-        shown = "\n".join(f"  {p}" for p in problems[:50])
-        more = f"\n  ……共 {len(problems)} 处" if len(problems) > 50 else ""
-        raise click.ClickException(f"{path}：有 {len(problems)} 处需要更正，未存入任何内容\n{shown}{more}")
-    reports = [NewReport(**r.model_dump(include=set(NewReport.model_fields))) for r in rows]
-    stored = store_reports(store, str(period), reports, str(path), file_sha256(path), received)
-    replaced = "；".join(f"{unit} 此前的 {n} 行改为历史" for unit, n in stored.replaced.items())
-    return (f"已读入 {path}：{period} {len(stored.units)} 个单位 {stored.rows} 行"
-            + (f"（更正报送：{replaced}）" if replaced else ""))  # fmt: skip
 
 
 @progress_group.command(name="status")

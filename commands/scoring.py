@@ -181,7 +181,8 @@ def template_command(
         kaohe template 15 16 17 14 -o 考核结果.xlsx
     """
     from scoring.rules import rules_for_region
-    from scoring.template import template_rows, write_template
+    from scoring.template import prefill_from_progress, template_rows, write_template
+    from store.progress_queries import latest_reports
     from store.scoring_queries import indicator_infos
 
     if output.suffix.lower() not in (".xlsx", ".csv"):
@@ -191,11 +192,13 @@ def template_command(
     infos = indicator_infos(store.db, selection.framework_ids)
     rules = rules_for_region(store.db, region or _only_region(infos))
     content = template_rows(infos, social_max=rules.social_components, notes=selection.notes())
+    prefilled = prefill_from_progress(content, latest_reports(store.db, [i.id for i in infos], content.year))
     with writing(output):
         write_template(content, output)
     click.echo(
         f"已写入 {output}：{len(content.units)} 个单位共 {len(content.lines)} 行，来自 "
         f"{len(content.framework_ids)} 个框架，负面清单 {len(content.deduction_items)} 项"
+        + (f"；{prefilled} 行的完成值取自最近一次月度进度报送" if prefilled else "")
     )
     for note in content.notes:
         click.echo(f"  {note}", err=True)

@@ -12,12 +12,17 @@ _IGNORED_PREFIXES = ("~$", ".~lock", ".", "~WRL")
 _IGNORED_SUFFIXES = (".crdownload", ".part", ".tmp", ".partial", ".download", "~", ".swp", ".error.txt")
 
 
-def is_candidate(path: Path) -> bool:
-    """True for a file whose name says it may be a notice kaohe reads."""
+# Filled monthly progress forms (kaohe progress add): the watch folder takes them in too.
+FORM_SUFFIXES = (".xlsx", ".csv")
+
+
+def is_candidate(path: Path, forms: bool = False) -> bool:
+    """True for a file whose name says it may be a notice kaohe reads (or, with ``forms``, a progress form)."""
     name = path.name
     if name.startswith(_IGNORED_PREFIXES) or name.lower().endswith(_IGNORED_SUFFIXES):
         return False
-    return path.suffix.lower() in SUFFIXES
+    suffix = path.suffix.lower()
+    return suffix in SUFFIXES or (forms and suffix in FORM_SUFFIXES)
 
 
 def iter_notice_files(paths: Iterable[Path]) -> Iterator[Path]:

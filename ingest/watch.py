@@ -291,7 +291,7 @@ class Watcher:
         try:
             path = self._paths.get(timeout=tick)
             while True:
-                if path.parent == self.folder and is_candidate(path) and path not in pending:
+                if path.parent == self.folder and is_candidate(path, forms=True) and path not in pending:
                     pending[path] = _Seen((-1, -1), time.monotonic())
                 path = self._paths.get_nowait()
         except queue.Empty:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ingest.discover import FORM_SUFFIXES
 from ingest.pipeline import FileResult, ingest_file
 from ingest.watch_os import FAILED, PROCESSED, WatchError, reason
 from normalize.departments import DepartmentRegistry
@@ -121,6 +122,8 @@ class Fates:
         sha = sha_or_none(path)
         if sha is None:
             return self._record(path, "gone")
+        if path.suffix.lower() in FORM_SUFFIXES:
+            return self._take_form(path, sha) if path.parent == self.folder else None
         status, _ = self.store.find_document(str(path), sha)
         if status == "unchanged" and path.parent != self.folder:
             return None
@@ -151,6 +154,25 @@ class Fates:
         if path.parent != self.folder:
             return self._reread(path, sha, result)
         return self.settle(path, move_aside(path, self.folder / PROCESSED), sha, result)
+
+    def _take_form(self, path: Path, sha: str) -> Outcome:
+        """A filled monthly progress form (``kaohe progress add``): stored whole and moved to processed/, or
+        moved to failed/ with a note listing every cell to correct. Anything else named .xlsx/.csv is not
+        kaohe's to read: it goes to failed/ saying so."""
+        from progress.intake import is_form, take_in
+
+        if not is_form(path):
+            problem = "不是月度进度填报表（没有 指标编号、单位、累计完成值… 这一表头），kaohe 不读取这类文件"
+            return self.quarantine(path, sha, "not_a_form", problem)
+        self._record(path, STARTED, sha)
+        intake = take_in(self.store, path)
+        if intake.stored is None:
+            return self.quarantine(path, sha, "progress_refused", intake.message())
+        destination = move_aside(path, self.folder / PROCESSED)
+        event = WatchEvent(folder=self.key, name=path.name, outcome="progress", path=str(destination), sha256=sha,
+                           detail=intake.message(), indicators=intake.stored.rows, seconds=self._seconds())  # fmt: skip
+        record_event(self.store, event)
+        return Outcome(event)
 
     def settle(self, ingested_at: Path, destination: Path, sha: str, result: FileResult) -> Outcome:
         """The file was read at ``ingested_at`` and now is ``destination`` in processed/: the store follows."""
@@ -281,6 +303,8 @@ def describe(outcome: Outcome, folder: Path) -> tuple[int, str]:
             detail += f"，取代 {Path(event.detail or '').name}"
     elif event.outcome == "duplicate":
         detail = f"与 {Path(event.detail or '').name} 内容相同，未再导入"
+    elif event.outcome == "progress":
+        detail = f"月度进度填报 {event.indicators} 行已存入"
     else:
         detail = "读取前已被移走或删除" if event.outcome == "gone" else event.detail or ""
     level = logging.WARNING if event.outcome in ("failed", "gone", "retry") else logging.INFO

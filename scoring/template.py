@@ -27,8 +27,9 @@ from __future__ import annotations
 import csv
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -98,6 +99,21 @@ def template_rows(
     content.units = [TemplateUnit(unit=u, category=c) for u, c in units.items()]
     content.notes.extend(skipped.values())
     return content
+
+
+def prefill_from_progress(content: TemplateContent, latest: Mapping[tuple[int, str], Any]) -> int:
+    """Fill 完成值 / 完成率 of each line from the unit's latest monthly progress report of the year
+    (``store.progress_queries.latest_reports``), so nobody types the year twice; 备注 names the month.
+    Returns how many lines were filled. The office may overwrite any figure before scoring."""
+    filled = 0
+    for line in content.lines:
+        report = latest.get((line.indicator_id, line.unit))
+        if report is None:
+            continue
+        line.actual, line.completion_pct = report.actual, report.completion_pct
+        line.note = f"取自 {report.period} 月度进度报送"
+        filled += 1
+    return filled
 
 
 def _line_units(

@@ -201,10 +201,8 @@ def title(content: TemplateContent, section: str | None = None) -> str:
 
 def sections(content: TemplateContent) -> dict[str, tuple[list[str], list[list[object]]]]:
     """Section name → (column keys, rows), in file order (说明 and meta excluded)."""
-    lines = [
-        [ln.indicator_id, ln.unit, ln.indicator, ln.points, ln.target, None, None, None, None, None, None, None]
-        for ln in content.lines
-    ]
+    filled = ("indicator_id", "unit", "indicator", "points", "target", "actual", "completion_pct", "note")
+    lines = [[getattr(ln, key) if key in filled else None for key in LINE_COLUMNS] for ln in content.lines]
     deductions = _beside([], [[r.indicator_id, r.item, r.points] for r in content.deduction_items], 5)
     bonus = _beside([], [[r.indicator_id, r.item, r.points] for r in content.bonus_items], 4)
     vetoes = _beside([], [[r.indicator_id, r.item] for r in content.veto_items], 3)

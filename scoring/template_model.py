@@ -26,6 +26,10 @@ class TemplateLine(BaseModel):
     target: str = ""
     framework_id: int
     framework_kind: str
+    # Prefilled from the unit's latest monthly progress report of the year (kaohe progress add), if any
+    actual: float | None = None
+    completion_pct: float | None = None
+    note: str | None = None  # which report the figures come from (报送 2020-11)
 
 
 class ReferenceItem(BaseModel):

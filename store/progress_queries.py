@@ -204,3 +204,18 @@ def reports(
 
 def targets_of(db: Database, indicator_ids: Sequence[int]) -> dict[int, list[dict]]:
     return _targets(db, sorted({int(i) for i in indicator_ids}))
+
+
+def latest_reports(db: Database, indicator_ids: Sequence[int], year: int | None) -> dict[tuple[int, str], StoredReport]:
+    """(indicator id, unit) → the latest current report with a figure, of ``year``'s periods (any year when None):
+    what the year-end results template is prefilled with."""
+    if "progress_reports" not in db.table_names():
+        return {}
+    wanted = {int(i) for i in indicator_ids}
+    out: dict[tuple[int, str], StoredReport] = {}
+    for report in reports(db):  # ordered by period: a later period overwrites an earlier one
+        if report.indicator_id not in wanted or (year is not None and not report.period.startswith(f"{year}-")):
+            continue
+        if report.actual is not None or report.completion_pct is not None:
+            out[(report.indicator_id, report.unit)] = report
+    return out

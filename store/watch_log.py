@@ -26,7 +26,7 @@ class WatchEvent(BaseModel):
 
     folder: str
     name: str
-    outcome: str  # started | added | replaced | duplicate | failed | gone | retry
+    outcome: str  # started | added | replaced | duplicate | progress (a progress form stored) | failed | gone | retry
     path: str  # where the file is now (processed/… or failed/…; the inbox for started, gone, retry)
     sha256: str | None = None
     detail: str | None = None  # "code: problem" when failed, the duplicated document, or the version it replaced

@@ -176,3 +176,15 @@ def test_rules_show_the_progress_thresholds_with_their_source() -> None:
 def test_bad_period_is_one_chinese_error_line() -> None:
     result = run("progress", "status", "--period", "2020-13", *PLACE)
     assert result.exit_code == 2 and "月份应在 1 到 12 之间" in result.output
+
+
+def test_year_end_template_takes_the_latest_progress_report(fresh: Path, tmp_path: Path) -> None:
+    for period, actual in (("2020-06", 1.2), ("2020-11", 3.9)):
+        path = fill(form(fresh, tmp_path, "县林业局", period), {"营造林面积4万亩": (actual, None, None)})
+        assert run("progress", "add", str(path), "--db", str(fresh)).exit_code == 0
+    out = tmp_path / "结果.csv"
+    result = run("template", *PLACE, "--kind", "breakdown", "-o", str(out), "--db", str(fresh))
+    assert result.exit_code == 0, result.output
+    assert "1 行的完成值取自最近一次月度进度报送" in result.output
+    line = next(r for r in out.read_text(encoding="utf-8-sig").splitlines() if "营造林面积4万亩" in r)
+    assert ",3.9," in line and "取自 2020-11 月度进度报送" in line

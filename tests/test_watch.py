@@ -146,6 +146,32 @@ def test_a_photographed_page_is_read_by_ocr(watch: Callable[..., tuple[Path, Pat
     assert (answer.lead, answer.points, answer.source.page) == ("县发展改革和科技局", 2, 1)
 
 
+def test_a_filled_progress_form_is_stored_and_other_spreadsheets_are_refused(
+    watch: Callable[..., tuple[Path, Path]], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    folder, db = watch()
+    shutil.copy(SAMPLES / f"{JIAXIAN}.docx", folder)
+    wait_until(handled(db, f"{JIAXIAN}.docx"), what="the notice")
+    form = tmp_path / "2020-06-县林业局.csv"  # a .csv has no title: its name says the month
+    made = CliRunner().invoke(cli, ["progress", "template", "--period", "2020-06", "--region", "佳县", "--year",
+                                    "2020", "--dept", "县林业局", "-o", str(form), "--db", str(db)])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    lines = form.read_text(encoding="utf-8-sig").splitlines()
+    filled = [line.replace(",,,,,", ",1.2,,春季造林完成,,") if ",营造林面积4万亩," in line else line for line in lines]
+    (folder / form.name).write_text("\r\n".join(filled) + "\r\n", encoding="utf-8-sig")
+    (folder / "通讯录.csv").write_text("姓名,电话\r\n张三,123\r\n", encoding="utf-8")
+    wait_until(handled(db, form.name, "通讯录.csv"), what="the two spreadsheets")
+    assert outcomes(db)[form.name] == ["progress"] and outcomes(db)["通讯录.csv"] == ["failed"]
+    assert (folder / "processed" / form.name).is_file() and (folder / "failed" / "通讯录.csv").is_file()
+    assert query(db, "select unit, actual, progress from progress_reports where actual is not null") == [
+        ("县林业局", 1.2, "春季造林完成")
+    ]
+
+
 def test_chinese_names_and_ignored_files(watch: Callable[..., tuple[Path, Path]]) -> None:
     folder, db = watch()
     ignored = ["~$通知.docx", ".隐藏.txt", "通知.pdf.crdownload", "通知.docx.part", "~WRL0001.tmp", "通知.txt~"]
