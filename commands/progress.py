@@ -172,6 +172,11 @@ def add_command(files: tuple[Path, ...], period: Any, received: Any, db: Path) -
 @selection_options
 @click.option("--dept", help="只看这个单位")
 @click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="只看这一级（可重复）")
+@click.option(
+    "--schedule",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="考核办的进度计划表（指标编号 + 一季度…四季度 或 1月…12月，累计应完成 %）",
+)
 @json_option
 @db_option
 def status_command(
@@ -182,6 +187,7 @@ def status_command(
     kinds: tuple[str, ...],
     dept: str | None,
     levels: tuple[str, ...],
+    schedule: Path | None,
     as_json: bool,
     db: Path,
 ) -> None:
@@ -192,12 +198,18 @@ def status_command(
     示例：
         kaohe progress status --period 2020-06 --region 佳县 --year 2020
         kaohe progress status --period 2020-06 --region 佳县 --year 2020 --level red --json
+        kaohe progress status --period 2020-06 --region 佳县 --year 2020 --schedule 进度计划.xlsx
     """
     from progress.levels import load_rules
+    from progress.schedule import ScheduleError, read_schedule
     from progress.status import status_rows
 
+    try:
+        plan = read_schedule(schedule) if schedule else None
+    except ScheduleError as e:
+        raise click.ClickException(str(e)) from e
     store = open_store(db)
-    rows = status_rows(store.db, _lines(store.db, framework_ids, region, year, dept), period, load_rules())
+    rows = status_rows(store.db, _lines(store.db, framework_ids, region, year, dept), period, load_rules(), plan)
     if levels:
         rows = [r for r in rows if r.level in levels]
     if as_json:

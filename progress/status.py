@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from normalize.targets import Target
 from progress.levels import Level, Period, ProgressRules, judge
+from progress.schedule import Schedule
 from store.progress_queries import ProgressLine, reports
 
 
@@ -53,8 +54,15 @@ def deadline(period: Period, rules: ProgressRules) -> str:
     return period.deadline(int(rules.report_day.value or 15)).isoformat()
 
 
-def status_rows(db: Database, lines: Sequence[ProgressLine], period: Period, rules: ProgressRules) -> list[StatusRow]:
-    """One row per indicator and unit: what the unit reported for ``period`` (its current report) and the level."""
+def status_rows(
+    db: Database,
+    lines: Sequence[ProgressLine],
+    period: Period,
+    rules: ProgressRules,
+    schedule: Schedule | None = None,
+) -> list[StatusRow]:
+    """One row per indicator and unit: what the unit reported for ``period`` (its current report) and the level;
+    the expected progress from the office's ``schedule`` where it plans the indicator."""
     got = {(r.indicator_id, r.unit): r for r in reports(db, period=str(period))}
     due = deadline(period, rules)
     rows = []
@@ -70,6 +78,7 @@ def status_rows(db: Database, lines: Sequence[ProgressLine], period: Period, rul
             completion_pct=report.completion_pct if report else None,
             status=report.progress if report else None,
             reported=filled,
+            schedule_pct=schedule.expected(line.indicator_id, line.unit, period) if schedule else None,
             rules=rules,
         )
         received = report.received_at[:10] if filled and report else None

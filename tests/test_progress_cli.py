@@ -188,3 +188,20 @@ def test_year_end_template_takes_the_latest_progress_report(fresh: Path, tmp_pat
     assert "1 行的完成值取自最近一次月度进度报送" in result.output
     line = next(r for r in out.read_text(encoding="utf-8-sig").splitlines() if "营造林面积4万亩" in r)
     assert ",3.9," in line and "取自 2020-11 月度进度报送" in line
+
+
+def test_a_schedule_sets_what_is_expected(fresh: Path, tmp_path: Path) -> None:
+    forest = fill(form(fresh, tmp_path, "县林业局"), {"营造林面积4万亩": (1.2, None, None)})
+    assert run("progress", "add", str(forest), "--received", "2020-07-10", "--db", str(fresh)).exit_code == 0
+    indicator = status(fresh)["县林业局|营造林面积4万亩"]["indicator_id"]
+    plan = tmp_path / "计划.csv"
+    plan.write_text(f"指标编号,一季度,二季度,三季度,四季度\n{indicator},0,30%,70,100\n", encoding="utf-8-sig")
+    row = status(fresh, "--schedule", str(plan))["县林业局|营造林面积4万亩"]
+    assert (row["expected_pct"], row["level"]) == (30, "green")  # 30 % done, 30 % planned by June
+    may = run("progress", "status", "--period", "2020-05", *PLACE, "--schedule", str(plan), "--json", "--db",
+              str(fresh))  # fmt: skip
+    expected = {r["indicator_id"]: r["expected_pct"] for r in json.loads(may.stdout) if r["unit"] == "县林业局"}
+    assert expected[indicator] == 20  # two thirds of the way from 0 (March) to 30 (June)
+    plan.write_text("指标编号,二季度\nabc,30\n", encoding="utf-8-sig")
+    bad = run("progress", "status", "--period", "2020-06", *PLACE, "--schedule", str(plan), "--db", str(fresh))
+    assert bad.exit_code == 1 and "第 2 行「指标编号」：abc 不是编号" in bad.output
