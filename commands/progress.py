@@ -284,3 +284,66 @@ def late_command(
     ]  # fmt: skip
     click.echo(render_table(headers, body))
     click.echo(f"截止 {report.deadline}：{len(report.units)} 个单位未按时报送")
+
+
+@progress_group.command(name="notice")
+@click.option("--period", required=True, type=PERIOD, help="月份，如 2020-06")
+@selection_options
+@click.option("--dept", help="只为这个单位出单")
+@click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="存放各单位 .docx 的文件夹")  # fmt: skip
+@click.option("--issuer", help="落款（默认：<地区>考核委员会办公室）")
+@click.option("--issued", type=click.DateTime(formats=["%Y-%m-%d"]), help="发出日期（默认今天）")
+@click.option("--reply-days", type=click.IntRange(1, 90), default=10, show_default=True, help="限期回复的天数")
+@click.option("--prefix", default="", help="编号前的机关代字，如 佳考办（编号成为 佳考办预警〔2020〕6-01号）")
+@db_option
+def notice_command(
+    period: Any,
+    framework_ids: tuple[int, ...],
+    region: str | None,
+    year: int | None,
+    kinds: tuple[str, ...],
+    dept: str | None,
+    folder: Path,
+    issuer: str | None,
+    issued: Any,
+    reply_days: int,
+    prefix: str,
+    db: Path,
+) -> None:
+    """为落后的单位各出一份预警提示单（黄色）或督办单（红色，或连续两月黄色）.docx：编号、单位、各项
+    落后指标的目标、报送完成、应完成与差距、回复时限、落款与日期，一页 A4，供打印盖章。
+
+    \b
+    示例：
+        kaohe progress notice --period 2020-06 --region 佳县 --year 2020 -o 预警单/
+        kaohe progress notice --period 2020-06 --region 佳县 --year 2020 --dept 县交通运输局 --prefix 佳考办 -o 预警单/
+    """
+    from datetime import date
+
+    from progress.levels import Period, load_rules
+    from progress.notice import notices_for, write_notices
+    from progress.status import status_rows
+
+    store = open_store(db)
+    rules = load_rules()
+    lines = _lines(store.db, framework_ids, region, year, None)
+    rows = status_rows(store.db, lines, period, rules)
+    previous = None
+    if period.month > 1:
+        previous = status_rows(store.db, lines, Period(year=period.year, month=period.month - 1), rules)
+    notices = notices_for(rows, previous, period, prefix=prefix)  # numbered before --dept picks one
+    if dept:
+        notices = [n for n in notices if _unit_matches(n.unit, dept)]
+    if not notices:
+        click.echo(f"{period}：没有需要发预警提示单或督办单的单位" + (f"（{dept}）" if dept else ""))
+        return
+    place = region or next((x.region for x in lines if x.region), "")
+    with writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        written = write_notices(notices, folder, issuer=issuer or f"{place}考核委员会办公室",
+                                issued=issued.date() if issued else date.today(), reply_days=reply_days)  # fmt: skip
+    kinds_count = {title: sum(1 for n in notices if n.title == title) for title in ("预警提示单", "督办单")}
+    click.echo(f"已写入 {folder}：" + "，".join(f"{t} {n} 份" for t, n in kinds_count.items() if n))
+    for path in written:
+        click.echo(f"  {path.name}")

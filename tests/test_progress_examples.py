@@ -7,6 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import ROOT, SAMPLES
+from docx import Document as DocxDocument
 
 from cli import cli
 from ingest.pipeline import ingest_paths
@@ -48,3 +49,14 @@ def test_the_examples_as_the_readme_runs_them(tmp_path: Path) -> None:
     late = json.loads(run(db, "progress", "late", "--period", "2020-06", *PLACE, "--json"))
     statuses = {u["unit"]: u["status"] for u in late["units"]}
     assert statuses["县人力资源和社会保障局"] == "not_reported" and "县林业局" not in statuses
+
+    out = tmp_path / "预警单"
+    made = run(db, "progress", "notice", "--period", "2020-06", *PLACE, "--dept", "县交通运输局", "--prefix", "佳考办",
+               "--issued", "2020-07-20", "-o", str(out))  # fmt: skip
+    assert "督办单 1 份" in made
+    (notice,) = out.iterdir()
+    assert notice.name.endswith("-县交通运输局-督办单.docx") and notice.name.startswith("佳考办督办〔2020〕6-")
+    text = "\n".join(p.text for p in DocxDocument(str(notice)).paragraphs)
+    assert "县交通运输局" in text and "佳县考核委员会办公室" in text and "2020年7月20日" in text
+    cells = {c.text for t in DocxDocument(str(notice)).tables for row in t.rows for c in row.cells}
+    assert any("道路交通事故死亡人数" in c for c in cells)
