@@ -347,3 +347,90 @@ def notice_command(
     click.echo(f"已写入 {folder}：" + "，".join(f"{t} {n} 份" for t, n in kinds_count.items() if n))
     for path in written:
         click.echo(f"  {path.name}")
+
+
+@progress_group.command(name="summary")
+@click.option("--period", required=True, type=PERIOD, help="月份，如 2020-06")
+@selection_options
+@click.option("-o", "--output", required=True, type=OUTPUT, help=".xlsx 文件")
+@db_option
+def summary_command(
+    period: Any,
+    framework_ids: tuple[int, ...],
+    region: str | None,
+    year: int | None,
+    kinds: tuple[str, ...],
+    output: Path,
+    db: Path,
+) -> None:
+    """一月一汇总（.xlsx）：各单位按进度指数排名（附条形图）、各单位与各类别的绿黄红数、滞后指标清单。
+
+    \b
+    示例：
+        kaohe progress summary --period 2020-06 --region 佳县 --year 2020 -o 6月汇总.xlsx
+    """
+    from progress.levels import load_rules
+    from progress.reports import summary_title, write_summary
+    from progress.status import status_rows
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.UsageError("-o 的文件须以 .xlsx 结尾")
+    store = open_store(db)
+    lines = _lines(store.db, framework_ids, region, year, None)
+    rows = status_rows(store.db, lines, period, load_rules())
+    place = region or next((x.region for x in lines if x.region), "") or ""
+    sources = list(dict.fromkeys(x.framework_title for x in lines if x.framework_title))
+    with writing(output):
+        write_summary(rows, period, output, title=summary_title(place, period), sources=sources)
+    click.echo(f"已写入 {output}：{len({r.unit for r in rows})} 个单位、{len(rows)} 项")
+
+
+@progress_group.command(name="bulletin")
+@click.option("--quarter", required=True, help="季度，如 2020Q2")
+@selection_options
+@click.option("--issuer", help="落款（默认：<地区>考核委员会办公室）")
+@click.option("--issued", type=click.DateTime(formats=["%Y-%m-%d"]), help="落款日期（默认今天）")
+@click.option("-o", "--output", required=True, type=OUTPUT, help=".docx 文件")
+@db_option
+def bulletin_command(
+    quarter: str,
+    framework_ids: tuple[int, ...],
+    region: str | None,
+    year: int | None,
+    kinds: tuple[str, ...],
+    issuer: str | None,
+    issued: Any,
+    output: Path,
+    db: Path,
+) -> None:
+    """一季一通报（.docx）：本季度各单位进展排名（附条形图）、总体情况、滞后指标清单与工作要求。
+
+    \b
+    示例：
+        kaohe progress bulletin --quarter 2020Q2 --region 佳县 --year 2020 -o 二季度通报.docx
+    """
+    from progress.bulletin import write_bulletin
+    from progress.levels import load_rules
+    from progress.reports import Quarter, bulletin_title
+    from progress.status import status_rows
+
+    try:
+        parsed = Quarter.parse(quarter)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--quarter") from e
+    if output.suffix.lower() != ".docx":
+        raise click.UsageError("-o 的文件须以 .docx 结尾")
+    store = open_store(db)
+    lines = _lines(store.db, framework_ids, region, year, None)
+    rules = load_rules()
+    months = [(p, status_rows(store.db, lines, p, rules)) for p in parsed.months]
+    months = [(p, rows) for p, rows in months if any(r.reported_at for r in rows)]
+    if not months:
+        raise click.ClickException(f"{parsed.label}没有任何月度进度报送，无法生成通报（先用 kaohe progress add 读入）")
+    place = region or next((x.region for x in lines if x.region), "") or ""
+    sources = list(dict.fromkeys(x.framework_title for x in lines if x.framework_title))
+    with writing(output):
+        write_bulletin(months, str(parsed), output, issuer=issuer or f"{place}考核委员会办公室",
+                       title=bulletin_title(place, parsed), sources=sources,
+                       issued=issued.date() if issued else None)  # fmt: skip
+    click.echo(f"已写入 {output}：{parsed.label}，{len(months)} 个月有报送")

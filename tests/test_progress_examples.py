@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import ROOT, SAMPLES
 from docx import Document as DocxDocument
+from openpyxl import load_workbook
 
 from cli import cli
 from ingest.pipeline import ingest_paths
@@ -60,3 +61,13 @@ def test_the_examples_as_the_readme_runs_them(tmp_path: Path) -> None:
     assert "县交通运输局" in text and "佳县考核委员会办公室" in text and "2020年7月20日" in text
     cells = {c.text for t in DocxDocument(str(notice)).tables for row in t.rows for c in row.cells}
     assert any("道路交通事故死亡人数" in c for c in cells)
+
+    summary = tmp_path / "6月汇总.xlsx"
+    assert "已写入" in run(db, "progress", "summary", "--period", "2020-06", *PLACE, "-o", str(summary))
+    assert load_workbook(summary).sheetnames == ["单位排名", "分类统计", "滞后指标"]
+    bulletin = tmp_path / "二季度通报.docx"
+    made = run(db, "progress", "bulletin", "--quarter", "2020Q2", *PLACE, "--issued", "2020-07-20", "-o", str(bulletin))
+    assert "2 个月有报送" in made
+    document = DocxDocument(str(bulletin))
+    assert "关于佳县2020年第二季度目标责任考核指标进展情况的通报" in document.paragraphs[0].text
+    assert len(document.inline_shapes) == 1
