@@ -18,7 +18,6 @@ from commands.options import CONTEXT, OUTPUT, db_option, emit_json, json_option,
 from commands.scoring import selection_options
 from textview.table import render_table
 
-PROGRESS_KINDS = ("breakdown", "per_unit")  # the tables units report on monthly: 市考分解 and their own
 LEVELS = ("green", "yellow", "red", "missing")
 
 
@@ -53,7 +52,7 @@ def progress_group() -> None:
 def _lines(
     db: Any, framework_ids: tuple[int, ...], region: str | None, year: int | None, dept: str | None
 ) -> list[Any]:
-    from store.progress_queries import progress_lines
+    from store.progress_queries import PROGRESS_KINDS, progress_lines
     from store.scoring_queries import select_frameworks
 
     if not framework_ids and not (region and year):

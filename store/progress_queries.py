@@ -20,6 +20,7 @@ from store.queries import _targets
 from store.scoring_queries import indicator_infos
 
 ROLE_LEAD, ROLE_COOPERATING, ROLE_ASSESSEE = "牵头", "配合", "被考核"
+PROGRESS_KINDS = ("breakdown", "per_unit")  # the tables units report on monthly: 市考分解 and their own
 QUALITATIVE = "定性"  # the target of an indicator with no quantified target: judged by its reported progress
 
 

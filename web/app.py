@@ -1,8 +1,8 @@
 """The web interface for the office: a small Flask app over a read-only store (``kaohe serve``).
 
-Each page calls the store's query functions and :mod:`web.answers`, never SQL of its own. Every
-request opens its own read-only connection (SQLite refuses writes through it), so the waitress
-threads share nothing. :mod:`web.guard` checks the Host, the parameters and adds the security
+Each page calls the store's query functions, :mod:`web.answers` and (the 进度 pages) :mod:`web.progress_view`,
+never SQL of its own. Every request opens its own read-only connection (SQLite refuses writes through it), so
+the waitress threads share nothing. :mod:`web.guard` checks the Host, the parameters and adds the security
 headers; a bad request is a Chinese 400 and an error never shows a traceback. ``/sql`` exists only
 with ``allow_sql`` and runs each statement in a worker process with hard limits (:mod:`web.sql_worker`).
 """
@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from frameworks.vocabulary import ROLE_LABELS
 from normalize.departments import canonical_region
+from progress.levels import load_rules
 from store import Store
 from store.copies import KIND_LABELS, RELATION_LABELS
 from store.dept_view import TOTALS_NOTE
@@ -26,9 +27,9 @@ from store.queries import counts, department, frameworks, mentions, owners
 from store.unit_queries import RegionUnknown, find_unit, framework_points
 from store.web_queries import department_counts, framework_categories, framework_reading, framework_warnings
 from textview.table import format_cell
-from web import answers
+from web import answers, progress_view
 from web.answers import FRAMEWORK_KIND_LABELS
-from web.guard import TEXT_LIMITS, AllowedHosts, check_length, install, int_arg, text_arg, year_arg
+from web.guard import TEXT_LIMITS, AllowedHosts, check_length, install, int_arg, period_arg, text_arg, year_arg
 from web.sql_worker import MAX_ROWS, MEMORY_BYTES, SECONDS, WORKERS, SqlBusy, SqlFailed, SqlRunner
 
 log = logging.getLogger(__name__)
@@ -60,11 +61,17 @@ def create_app(db_path: str | Path, allow_sql: bool = False, hosts: AllowedHosts
     app.jinja_env.filters["pts"] = format_points
     app.jinja_env.filters["fname"] = lambda p: Path(p).name if p else ""
     app.jinja_env.filters["tuple"] = tuple
+    app.jinja_env.filters["when"] = format_received
     app.jinja_env.globals.update(
         KIND_LABELS=KIND_LABELS,
         RELATION_LABELS=RELATION_LABELS,
         ROLE_LABELS=ROLE_LABELS,
         FRAMEWORK_KIND_LABELS=FRAMEWORK_KIND_LABELS,
+        LEVEL_WORDS=progress_view.LEVEL_WORDS,
+        LEVEL_COLOURS=progress_view.LEVEL_COLOURS,
+        LEVEL_MARKS=progress_view.LEVEL_MARKS,
+        LEGEND=progress_view.LEGEND,
+        counts_text=progress_view.counts_text,
         allow_sql=allow_sql,
         store_name=db_path.name,
         show=lambda v: format_cell(v, one_line=False),
@@ -122,6 +129,11 @@ def format_points(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
+def format_received(at: str | None) -> str:
+    """When a report arrived: ``2020-07-10``, or ``2020-07-10 09:30`` when the time is known."""
+    return (at or "")[:16].replace("T", " ")
+
+
 def _db() -> Any:
     return g.store.db
 
@@ -134,6 +146,7 @@ def _register_pages(app: Flask) -> None:
     app.add_url_rule("/frameworks", "frameworks", frameworks_page)
     app.add_url_rule(f"/framework/<int(max={_MAX_ID}):framework_id>", "framework", framework_page)
     app.add_url_rule("/diff", "diff", diff_page)
+    app.add_url_rule("/progress", "progress", progress_page)
     app.add_url_rule("/sql", "sql", sql_page, methods=["GET", "POST"])
 
 
@@ -200,6 +213,7 @@ def department_page(name: str) -> str | tuple[str, int]:
         lookup=lookup,
         page=answers.dept_page(found, lookup.units, frameworks_of, prose),
         totals_note=TOTALS_NOTE,
+        progress=progress_view.unit_progress(_db(), lookup.units, year, load_rules()),
         **choices,
     )
 
@@ -277,6 +291,18 @@ def _by_year(a: int | None, b: int | None) -> tuple[int | None, int | None]:
     years = {i: (f.year or 0, i) if (f := framework_by_id(_db(), i)) else (0, i) for i in (a, b)}
     first, second = sorted((a, b), key=years.__getitem__)
     return first, second
+
+
+def progress_page() -> str:
+    """The board of one region, year and month: a row per unit, a coloured cell per indicator."""
+    region, year, period = canonical_region(text_arg("region", "地区")), year_arg(), period_arg()
+    choices = _choices()
+    first = (next(iter(choices["regions"]), None), next(iter(choices["years"]), None))
+    choice = progress_view.choose(_db(), region, year, period, first)
+    board = None
+    if choice.region and choice.year and choice.period and str(choice.period) in choice.periods:
+        board = progress_view.board(_db(), choice.region, choice.year, choice.period, load_rules())
+    return render_template("progress.html", choice=choice, board=board, asked=period is not None, **choices)
 
 
 def sql_page() -> tuple[str, int, dict[str, str]]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, abort, request
 
+from progress.levels import Period
+
 log = logging.getLogger(__name__)
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 _EVERY_INTERFACE = frozenset({"0.0.0.0", "::", ""})
@@ -31,7 +33,7 @@ SECURITY_HEADERS = {
 MAX_REQUEST_BYTES = 64 * 1024  # a form (the /sql statement) is far smaller
 YEARS = (1000, 9999)
 IDS = (1, 2**63 - 1)  # SQLite's integers
-TEXT_LIMITS = {"q": 200, "region": 50, "kind": 30, "name": 100}
+TEXT_LIMITS = {"q": 200, "region": 50, "kind": 30, "name": 100, "period": 20}
 _SHOWN = 40  # characters of a bad value echoed in a message
 
 
@@ -111,6 +113,21 @@ def int_arg(name: str, what: str, bounds: tuple[int, int] = IDS) -> int | None:
 
 def year_arg(name: str = "year", what: str = "年度") -> int | None:
     return int_arg(name, what, YEARS)
+
+
+def period_arg(name: str = "period", what: str = "报告期") -> Period | None:
+    """A reporting month (``2020-06``, ``2020年6月``; absent or empty: None); anything else is a 400."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    check_length(raw, TEXT_LIMITS[name], what)
+    try:
+        period = Period.parse(raw)
+    except ValueError:
+        period = None
+    if period is None or not YEARS[0] <= period.year <= YEARS[1]:
+        abort(400, f"参数 {name}（{what}）应写作 年-月，月份在 1 到 12 之间，如 2020-06；收到的是“{shown(raw)}”。")
+    return period
 
 
 def text_arg(name: str, what: str) -> str | None:
