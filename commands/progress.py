@@ -36,6 +36,26 @@ class PeriodType(click.ParamType):
 PERIOD = PeriodType()
 
 
+def rules_option(func: Any) -> Any:
+    """``--progress-rules FILE``: the office's own thresholds, deadline or late deduction (a .tsv with the fields
+    ``kaohe rules`` lists as progress.*; any subset)."""
+    return click.option(
+        "--progress-rules",
+        "rules_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="平时考核规则文件（.tsv：field、value、source 列，字段同 kaohe rules 中的 progress.*）",
+    )(func)
+
+
+def _rules(path: Path | None) -> Any:
+    from progress.levels import load_rules
+
+    try:
+        return load_rules(path)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+
+
 @click.group(name="progress", context_settings=CONTEXT)
 def progress_group() -> None:
     """平时考核：月度进度填报表、读回填报、三色预警、逾期未报。
@@ -81,6 +101,7 @@ def _unit_matches(unit: str, wanted: str) -> bool:
 @click.option("--dept", help="只为这个单位生成")
 @click.option("--split", is_flag=True, help="每个单位一个文件（文件名后加单位名）")
 @click.option("-o", "--output", required=True, type=OUTPUT, help=".xlsx 或 .csv 文件")
+@rules_option
 @db_option
 def template_command(
     period: Any,
@@ -91,6 +112,7 @@ def template_command(
     dept: str | None,
     split: bool,
     output: Path,
+    rules_file: Path | None,
     db: Path,
 ) -> None:
     """生成月度工作进展填报表：每个责任单位一个工作表（--split 时一个文件），列出它牵头、配合或被考核的
@@ -102,7 +124,6 @@ def template_command(
         kaohe progress template --period 2020-06 --region 佳县 --year 2020 --dept 县林业局 -o 林业局.csv
     """
     from progress.intake import period_in_name
-    from progress.levels import load_rules
     from progress.sheets import FormLine, ProgressForm, write_form
     from progress.status import deadline
 
@@ -110,7 +131,7 @@ def template_command(
         raise click.UsageError("-o 的文件须以 .xlsx 或 .csv 结尾")
     store = open_store(db)
     lines = _lines(store.db, framework_ids, region, year, dept)
-    rules = load_rules()
+    rules = _rules(rules_file)
     place = region or next((line.region for line in lines if line.region), None)
     assessed = year or next((line.year for line in lines if line.year), None)
     form = ProgressForm(
@@ -177,6 +198,7 @@ def add_command(files: tuple[Path, ...], period: Any, received: Any, db: Path) -
     help="考核办的进度计划表（指标编号 + 一季度…四季度 或 1月…12月，累计应完成 %）",
 )
 @json_option
+@rules_option
 @db_option
 def status_command(
     period: Any,
@@ -188,6 +210,7 @@ def status_command(
     levels: tuple[str, ...],
     schedule: Path | None,
     as_json: bool,
+    rules_file: Path | None,
     db: Path,
 ) -> None:
     """各指标、各责任单位本月的进度与三色预警：绿（正常）、黄（落后超过 10 个百分点）、红（超过 20 个，或突破
@@ -199,7 +222,6 @@ def status_command(
         kaohe progress status --period 2020-06 --region 佳县 --year 2020 --level red --json
         kaohe progress status --period 2020-06 --region 佳县 --year 2020 --schedule 进度计划.xlsx
     """
-    from progress.levels import load_rules
     from progress.schedule import ScheduleError, read_schedule
     from progress.status import status_rows
 
@@ -208,7 +230,7 @@ def status_command(
     except ScheduleError as e:
         raise click.ClickException(str(e)) from e
     store = open_store(db)
-    rows = status_rows(store.db, _lines(store.db, framework_ids, region, year, dept), period, load_rules(), plan)
+    rows = status_rows(store.db, _lines(store.db, framework_ids, region, year, dept), period, _rules(rules_file), plan)
     if levels:
         rows = [r for r in rows if r.level in levels]
     if as_json:
@@ -246,6 +268,7 @@ def _number(value: float | None) -> str:
 @click.option("--period", required=True, type=PERIOD, help="月份，如 2020-06")
 @selection_options
 @json_option
+@rules_option
 @db_option
 def late_command(
     period: Any,
@@ -254,6 +277,7 @@ def late_command(
     year: int | None,
     kinds: tuple[str, ...],
     as_json: bool,
+    rules_file: Path | None,
     db: Path,
 ) -> None:
     """截止日（默认次月 15 日）前没有报送本月进度的单位，及办法规定的扣分。
@@ -262,11 +286,10 @@ def late_command(
     示例：
         kaohe progress late --period 2020-06 --region 佳县 --year 2020
     """
-    from progress.levels import load_rules
     from progress.status import late_units, status_rows
 
     store = open_store(db)
-    rules = load_rules()
+    rules = _rules(rules_file)
     report = late_units(status_rows(store.db, _lines(store.db, framework_ids, region, year, None), period, rules),
                         period, rules)  # fmt: skip
     if as_json:
@@ -295,6 +318,7 @@ def late_command(
 @click.option("--issued", type=click.DateTime(formats=["%Y-%m-%d"]), help="发出日期（默认今天）")
 @click.option("--reply-days", type=click.IntRange(1, 90), default=10, show_default=True, help="限期回复的天数")
 @click.option("--prefix", default="", help="编号前的机关代字，如 佳考办（编号成为 佳考办预警〔2020〕6-01号）")
+@rules_option
 @db_option
 def notice_command(
     period: Any,
@@ -308,6 +332,7 @@ def notice_command(
     issued: Any,
     reply_days: int,
     prefix: str,
+    rules_file: Path | None,
     db: Path,
 ) -> None:
     """为落后的单位各出一份预警提示单（黄色）或督办单（红色，或连续两月黄色）.docx：编号、单位、各项
@@ -320,12 +345,12 @@ def notice_command(
     """
     from datetime import date
 
-    from progress.levels import Period, load_rules
+    from progress.levels import Period
     from progress.notice import notices_for, write_notices
     from progress.status import status_rows
 
     store = open_store(db)
-    rules = load_rules()
+    rules = _rules(rules_file)
     lines = _lines(store.db, framework_ids, region, year, None)
     rows = status_rows(store.db, lines, period, rules)
     previous = None
@@ -352,6 +377,7 @@ def notice_command(
 @click.option("--period", required=True, type=PERIOD, help="月份，如 2020-06")
 @selection_options
 @click.option("-o", "--output", required=True, type=OUTPUT, help=".xlsx 文件")
+@rules_option
 @db_option
 def summary_command(
     period: Any,
@@ -360,6 +386,7 @@ def summary_command(
     year: int | None,
     kinds: tuple[str, ...],
     output: Path,
+    rules_file: Path | None,
     db: Path,
 ) -> None:
     """一月一汇总（.xlsx）：各单位按进度指数排名（附条形图）、各单位与各类别的绿黄红数、滞后指标清单。
@@ -368,7 +395,6 @@ def summary_command(
     示例：
         kaohe progress summary --period 2020-06 --region 佳县 --year 2020 -o 6月汇总.xlsx
     """
-    from progress.levels import load_rules
     from progress.reports import summary_title, write_summary
     from progress.status import status_rows
 
@@ -376,7 +402,7 @@ def summary_command(
         raise click.UsageError("-o 的文件须以 .xlsx 结尾")
     store = open_store(db)
     lines = _lines(store.db, framework_ids, region, year, None)
-    rows = status_rows(store.db, lines, period, load_rules())
+    rows = status_rows(store.db, lines, period, _rules(rules_file))
     place = region or next((x.region for x in lines if x.region), "") or ""
     sources = list(dict.fromkeys(x.framework_title for x in lines if x.framework_title))
     with writing(output):
@@ -390,6 +416,7 @@ def summary_command(
 @click.option("--issuer", help="落款（默认：<地区>考核委员会办公室）")
 @click.option("--issued", type=click.DateTime(formats=["%Y-%m-%d"]), help="落款日期（默认今天）")
 @click.option("-o", "--output", required=True, type=OUTPUT, help=".docx 文件")
+@rules_option
 @db_option
 def bulletin_command(
     quarter: str,
@@ -400,6 +427,7 @@ def bulletin_command(
     issuer: str | None,
     issued: Any,
     output: Path,
+    rules_file: Path | None,
     db: Path,
 ) -> None:
     """一季一通报（.docx）：本季度各单位进展排名（附条形图）、总体情况、滞后指标清单与工作要求。
@@ -409,7 +437,6 @@ def bulletin_command(
         kaohe progress bulletin --quarter 2020Q2 --region 佳县 --year 2020 -o 二季度通报.docx
     """
     from progress.bulletin import write_bulletin
-    from progress.levels import load_rules
     from progress.reports import Quarter, bulletin_title
     from progress.status import status_rows
 
@@ -421,7 +448,7 @@ def bulletin_command(
         raise click.UsageError("-o 的文件须以 .docx 结尾")
     store = open_store(db)
     lines = _lines(store.db, framework_ids, region, year, None)
-    rules = load_rules()
+    rules = _rules(rules_file)
     months = [(p, status_rows(store.db, lines, p, rules)) for p in parsed.months]
     months = [(p, rows) for p, rows in months if any(r.reported_at for r in rows)]
     if not months:

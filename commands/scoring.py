@@ -165,9 +165,20 @@ def _only_region(infos: Sequence[Any]) -> str | None:
 @click.command(name="template")
 @selection_options
 @click.option("-o", "--output", required=True, type=OUTPUT, help=".xlsx 或 .csv 文件")
+@click.option(
+    "--progress-rules",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="平时考核规则文件（.tsv，同 kaohe rules 所列字段）：定了逾期报送的扣分时，逾期单位预填入扣分表",
+)
 @db_option
 def template_command(
-    framework_ids: tuple[int, ...], region: str | None, year: int | None, kinds: tuple[str, ...], output: Path, db: Path
+    framework_ids: tuple[int, ...],
+    region: str | None,
+    year: int | None,
+    kinds: tuple[str, ...],
+    output: Path,
+    progress_rules: Path | None,
+    db: Path,
 ) -> None:
     """生成各单位填报的考核结果模板（.xlsx，或带 BOM 的 UTF-8 .csv）。
 
@@ -180,8 +191,11 @@ def template_command(
         kaohe template --region 佳县 --year 2020 --kind breakdown --kind negative_list -o 市考分解结果.csv
         kaohe template 15 16 17 14 -o 考核结果.xlsx
     """
+    from progress.levels import load_rules as load_progress_rules
+    from progress.status import late_deductions
     from scoring.rules import rules_for_region
     from scoring.template import prefill_from_progress, template_rows, write_template
+    from scoring.template_model import PrefilledDeduction
     from store.progress_queries import latest_reports
     from store.scoring_queries import indicator_infos
 
@@ -193,12 +207,24 @@ def template_command(
     rules = rules_for_region(store.db, region or _only_region(infos))
     content = template_rows(infos, social_max=rules.social_components, notes=selection.notes())
     prefilled = prefill_from_progress(content, latest_reports(store.db, [i.id for i in infos], content.year))
+    try:
+        late_rules = load_progress_rules(progress_rules)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+    if content.region and content.year:
+        assessed = {u.unit for u in content.units}  # a unit the template does not score has no deductions here
+        content.deductions = [
+            PrefilledDeduction(unit=unit, amount=points, reason=reason)
+            for unit, points, reason in late_deductions(store.db, content.region, content.year, late_rules)
+            if unit in assessed
+        ]
     with writing(output):
         write_template(content, output)
     click.echo(
         f"已写入 {output}：{len(content.units)} 个单位共 {len(content.lines)} 行，来自 "
         f"{len(content.framework_ids)} 个框架，负面清单 {len(content.deduction_items)} 项"
         + (f"；{prefilled} 行的完成值取自最近一次月度进度报送" if prefilled else "")
+        + (f"；逾期报送进度的扣分 {len(content.deductions)} 条已填入" if content.deductions else "")
     )
     for note in content.notes:
         click.echo(f"  {note}", err=True)

@@ -13,7 +13,8 @@ from sqlite_utils import Database
 from normalize.targets import Target
 from progress.levels import Level, Period, ProgressRules, judge
 from progress.schedule import Schedule
-from store.progress_queries import ProgressLine, reports
+from store.progress_queries import PROGRESS_KINDS, ProgressLine, periods_reported, progress_lines, reports
+from store.scoring_queries import select_frameworks
 
 
 class StatusRow(BaseModel):
@@ -110,3 +111,19 @@ def late_units(rows: Sequence[StatusRow], period: Period, rules: ProgressRules) 
         if not reported or overdue
     ]  # fmt: skip
     return LateReport(period=str(period), deadline=deadline(period, rules), units=late)
+
+
+def late_deductions(db: Database, region: str, year: int, rules: ProgressRules) -> list[tuple[str, float, str]]:
+    """``(unit, points, reason)`` for every month of ``year`` with reports in which a unit reported late or not at
+    all, when the rules set a figure (the notices seen say only 根据情节: none by default, so nothing)."""
+    rule = rules.late_deduction
+    if not rule.value:
+        return []
+    lines = progress_lines(db, select_frameworks(db, (), region, year, PROGRESS_KINDS).framework_ids)
+    out = []
+    for month in periods_reported(db, year):
+        period = Period.parse(month)
+        for unit in late_units(status_rows(db, lines, period, rules), period, rules).units:
+            what = "未报送" if unit.status == "not_reported" else "逾期报送"
+            out.append((unit.unit, float(rule.value), f"{period.label}进度{what}（{rule.source}）"))
+    return out

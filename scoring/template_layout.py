@@ -203,7 +203,8 @@ def sections(content: TemplateContent) -> dict[str, tuple[list[str], list[list[o
     """Section name → (column keys, rows), in file order (说明 and meta excluded)."""
     filled = ("indicator_id", "unit", "indicator", "points", "target", "actual", "completion_pct", "note")
     lines = [[getattr(ln, key) if key in filled else None for key in LINE_COLUMNS] for ln in content.lines]
-    deductions = _beside([], [[r.indicator_id, r.item, r.points] for r in content.deduction_items], 5)
+    known = [[d.unit, None, d.amount, None, d.reason] for d in content.deductions]
+    deductions = _beside(known, [[r.indicator_id, r.item, r.points] for r in content.deduction_items], 5)
     bonus = _beside([], [[r.indicator_id, r.item, r.points] for r in content.bonus_items], 4)
     vetoes = _beside([], [[r.indicator_id, r.item] for r in content.veto_items], 3)
     social = [[u.unit, None, None, None, None, _social_note(content, u.category)] for u in content.units]

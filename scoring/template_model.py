@@ -46,6 +46,14 @@ class TemplateUnit(BaseModel):
     category: UnitCategory
 
 
+class PrefilledDeduction(BaseModel):
+    """A deduction kaohe already knows of (a late monthly progress report), written into the deductions sheet."""
+
+    unit: str
+    amount: float
+    reason: str
+
+
 class TemplateContent(BaseModel):
     framework_ids: list[int] = Field(default_factory=list)
     region: str | None = None  # for the title: the region and year most indicators belong to
@@ -54,6 +62,7 @@ class TemplateContent(BaseModel):
     lines: list[TemplateLine] = Field(default_factory=list)
     units: list[TemplateUnit] = Field(default_factory=list)
     deduction_items: list[ReferenceItem] = Field(default_factory=list)
+    deductions: list[PrefilledDeduction] = Field(default_factory=list)  # rows filled in already
     veto_items: list[ReferenceItem] = Field(default_factory=list)
     bonus_items: list[ReferenceItem] = Field(default_factory=list)
     social_max: dict[UnitCategory, SocialComponents] = Field(default_factory=lambda: dict(DEFAULT_SOCIAL_MAX))

@@ -220,3 +220,11 @@ def latest_reports(db: Database, indicator_ids: Sequence[int], year: int | None)
         if report.actual is not None or report.completion_pct is not None:
             out[(report.indicator_id, report.unit)] = report
     return out
+
+
+def periods_reported(db: Database, year: int) -> list[str]:
+    """The months of ``year`` that have reports (``2020-05``, ``2020-06``…), in order."""
+    if "progress_reports" not in db.table_names():
+        return []
+    sql = "select distinct period from progress_reports where period like ? order by period"
+    return [r["period"] for r in db.query(sql, [f"{year}-%"])]

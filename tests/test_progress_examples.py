@@ -71,3 +71,42 @@ def test_the_examples_as_the_readme_runs_them(tmp_path: Path) -> None:
     document = DocxDocument(str(bulletin))
     assert "关于佳县2020年第二季度目标责任考核指标进展情况的通报" in document.paragraphs[0].text
     assert len(document.inline_shapes) == 1
+
+
+def test_an_office_figure_for_late_reports_feeds_the_results_template(tmp_path: Path) -> None:
+    db = tmp_path / "kaohe.db"
+    store = Store(db)
+    try:
+        ingest_paths([SAMPLES / "佳县2020年度目标责任考核指标.docx"], store)
+    finally:
+        store.close()
+    run(db, "progress", "add", str(EXAMPLES / "2020-06-县林业局.xlsx"), "--received", "2020-07-20")  # 5 days late
+    rules = tmp_path / "本县平时考核规则.tsv"
+    rules.write_text("field\tvalue\tsource\nlate_deduction\t0.5\t佳考办发〔2020〕5号\n", encoding="utf-8")
+    late = json.loads(run(db, "progress", "late", "--period", "2020-06", *PLACE, "--progress-rules", str(rules),
+                          "--json"))  # fmt: skip
+    forest = next(u for u in late["units"] if u["unit"] == "县林业局")
+    assert (forest["status"], forest["deduction"], forest["rule"]) == ("late", 0.5, "佳考办发〔2020〕5号")
+    out = tmp_path / "结果.csv"
+    made = run(db, "template", *PLACE, "--progress-rules", str(rules), "-o", str(out))
+    assert "逾期报送进度的扣分" in made
+    text = out.read_text(encoding="utf-8-sig")
+    assert "县林业局,,0.5,,2020年6月进度逾期报送（佳考办发〔2020〕5号）" in text
+    assert "螅镇,,0.5,,2020年6月进度未报送（佳考办发〔2020〕5号）" in text  # an assessed town that sent nothing
+    assert "县交通运输局,,0.5" not in text  # not scored by this template: no deduction here
+    default = run(db, "template", *PLACE, "-o", str(out))  # the notices set no figure: nothing deducted
+    assert "逾期报送进度的扣分" not in default
+
+
+def test_late_deductions_read_back_as_deductions_of_the_results_sheet(tmp_path: Path) -> None:
+    from scoring.results_io import read_results
+
+    path = tmp_path / "结果.csv"
+    path.write_text(
+        "[负面清单扣分]\n单位,条目编号,扣分,致市考扣分(是/否),事由\n县林业局,,0.5,,2020年6月进度逾期报送（佳考办发〔2020〕5号）\n",
+        encoding="utf-8-sig",
+    )
+    sheet = read_results(path)
+    (event,) = sheet.deductions
+    assert (event.unit, event.amount, event.indicator_id) == ("县林业局", 0.5, None)
+    assert event.reason == "2020年6月进度逾期报送（佳考办发〔2020〕5号）"
