@@ -90,6 +90,16 @@ def _lines(
     return lines
 
 
+def _place(lines: Sequence[Any], region: str | None) -> str:
+    """The region the forms and reports are for: the one asked, else the frameworks' own."""
+    return region or next((x.region for x in lines if x.region), "") or ""
+
+
+def _sources(lines: Sequence[Any]) -> list[str]:
+    """The frameworks' titles, once each, for the footers."""
+    return list(dict.fromkeys(x.framework_title for x in lines if x.framework_title))
+
+
 def _unit_matches(unit: str, wanted: str) -> bool:
     squeezed = "".join(wanted.split())
     return unit == squeezed or squeezed in unit
@@ -132,7 +142,7 @@ def template_command(
     store = open_store(db)
     lines = _lines(store.db, framework_ids, region, year, dept)
     rules = _rules(rules_file)
-    place = region or next((line.region for line in lines if line.region), None)
+    place = _place(lines, region) or None
     assessed = year or next((line.year for line in lines if line.year), None)
     form = ProgressForm(
         period=str(period),
@@ -144,7 +154,7 @@ def template_command(
             FormLine(indicator_id=x.indicator_id, unit=x.unit, indicator=x.indicator, target=x.target, role=x.role)
             for x in lines
         ],
-        sources=list(dict.fromkeys(x.framework_title for x in lines if x.framework_title)),
+        sources=_sources(lines),
     )
     with writing(output):
         written = write_form(form, output, split=split)
@@ -362,7 +372,7 @@ def notice_command(
     if not notices:
         click.echo(f"{period}：没有需要发预警提示单或督办单的单位" + (f"（{dept}）" if dept else ""))
         return
-    place = region or next((x.region for x in lines if x.region), "")
+    place = _place(lines, region)
     with writing(folder):
         folder.mkdir(parents=True, exist_ok=True)
         written = write_notices(notices, folder, issuer=issuer or f"{place}考核委员会办公室",
@@ -403,8 +413,7 @@ def summary_command(
     store = open_store(db)
     lines = _lines(store.db, framework_ids, region, year, None)
     rows = status_rows(store.db, lines, period, _rules(rules_file))
-    place = region or next((x.region for x in lines if x.region), "") or ""
-    sources = list(dict.fromkeys(x.framework_title for x in lines if x.framework_title))
+    place, sources = _place(lines, region), _sources(lines)
     with writing(output):
         write_summary(rows, period, output, title=summary_title(place, period), sources=sources)
     click.echo(f"已写入 {output}：{len({r.unit for r in rows})} 个单位、{len(rows)} 项")
@@ -453,8 +462,7 @@ def bulletin_command(
     months = [(p, rows) for p, rows in months if any(r.reported_at for r in rows)]
     if not months:
         raise click.ClickException(f"{parsed.label}没有任何月度进度报送，无法生成通报（先用 kaohe progress add 读入）")
-    place = region or next((x.region for x in lines if x.region), "") or ""
-    sources = list(dict.fromkeys(x.framework_title for x in lines if x.framework_title))
+    place, sources = _place(lines, region), _sources(lines)
     with writing(output):
         write_bulletin(months, str(parsed), output, issuer=issuer or f"{place}考核委员会办公室",
                        title=bulletin_title(place, parsed), sources=sources,
