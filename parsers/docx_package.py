@@ -27,7 +27,7 @@ _DTD = tuple(b"<!DOCTYPE".decode().encode(e) for e in ("ascii", "utf-16-le", "ut
 def load_body(path: Path, lim: Limits) -> etree._Element:
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_directory(path, archive, lim)
+            check_zip_directory(path, archive, lim)
             root = parse_xml(_read_part(path, archive, _main_part_name(path, archive), lim))
     except OSError as e:
         raise unreadable(path, e) from e
@@ -39,7 +39,7 @@ def load_body(path: Path, lim: Limits) -> etree._Element:
     return body
 
 
-def _check_directory(path: Path, archive: zipfile.ZipFile, lim: Limits) -> None:
+def check_zip_directory(path: Path, archive: zipfile.ZipFile, lim: Limits) -> None:
     """Refuse a ZIP bomb from the ZIP directory alone, before anything is inflated.
 
     ``zipfile`` never inflates a member past its declared size (its reader stops there and then

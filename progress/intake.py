@@ -5,12 +5,16 @@ Shared by ``kaohe progress add`` and the watch folder (which recognises a form b
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import regex
 from pydantic import BaseModel, Field
 
 from parsers.detect import file_sha256
+from parsers.docx_package import check_zip_directory
+from parsers.errors import LimitExceeded
+from parsers.limits import check_file_size, limits
 from progress.levels import Period
 from progress.sheets import SheetProblem, check_rows, read_form
 from store.progress_queries import NewReport, Stored, indicators_exist, owners_of, store_reports
@@ -49,6 +53,8 @@ def is_form(path: Path) -> bool:
     """True for an .xlsx/.csv whose sheets carry the form's header row (a cheap look, no checking)."""
     if path.suffix.lower() not in FORM_SUFFIXES:
         return False
+    if size_problem(path) is not None:
+        return True  # not opened at all: take_in refuses it, naming the limit
     try:
         rows, problems, _ = read_form(path)
     except Exception:  # not a workbook at all, a locked file…: not a form this folder can use
@@ -56,8 +62,25 @@ def is_form(path: Path) -> bool:
     return bool(rows) or any(p.row is not None for p in problems)
 
 
+def size_problem(path: Path) -> str | None:
+    """Why ``path`` is too big to read (file size; an .xlsx's inflated parts, read from its ZIP directory), or None."""
+    lim = limits()
+    try:
+        check_file_size(path, lim=lim)
+        if path.suffix.lower() == ".xlsx":
+            with zipfile.ZipFile(path) as archive:
+                check_zip_directory(path, archive, lim)
+    except LimitExceeded as e:
+        return e.problem
+    except (zipfile.BadZipFile, OSError) as e:
+        return f"不是有效的 .xlsx 文件（{type(e).__name__}），文件可能已损坏"
+    return None
+
+
 def take_in(store: object, path: Path, period: Period | None = None, received: str | None = None) -> Intake:
     """Read ``path``, check it against the store, and store its reports in one transaction when all is well."""
+    if (too_big := size_problem(path)) is not None:
+        return Intake(file=str(path), problems=[SheetProblem(file=str(path), message=too_big)])
     rows, problems, stated = read_form(path, str(period) if period else None)
     if period is None:
         stated = stated or period_in_name(path)

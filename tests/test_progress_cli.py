@@ -205,3 +205,13 @@ def test_a_schedule_sets_what_is_expected(fresh: Path, tmp_path: Path) -> None:
     plan.write_text("指标编号,二季度\nabc,30\n", encoding="utf-8-sig")
     bad = run("progress", "status", "--period", "2020-06", *PLACE, "--schedule", str(plan), "--db", str(fresh))
     assert bad.exit_code == 1 and "第 2 行「指标编号」：abc 不是编号" in bad.output
+
+
+def test_a_zip_bomb_posing_as_a_form_is_refused_before_it_is_opened(fresh: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "2020-06-县林业局.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 2**20))  # 300 MB of zeros, ~300 KB on disk
+    result = run("progress", "add", str(path), "--db", str(fresh))
+    assert result.exit_code == 1 and "超出限制" in result.stderr and "未存入任何内容" in result.stderr
