@@ -3,10 +3,11 @@
 An indicator's *key* is its text with the numbers and their units abstracted (``生产总值增长7%``
 and ``生产总值增长6.5%`` are both ``生产总值增长#``), width folded, punctuation and spaces dropped.
 Similarity is the mean of two rapidfuzz scores over the keys: ``fuzz.ratio`` on characters and
-``fuzz.token_sort_ratio`` on the jieba tokens (project tokenizer, so unit names stay whole), which
-tolerates reordered phrases. Only the text counts towards the score: sharing a department, a
-category or a number never makes two indicators a pair (numbers are abstracted away; owners
-and categories only break ties between candidates that already pass the threshold).
+``fuzz.token_sort_ratio`` on the character bigrams, which tolerates reordered phrases (no
+dictionary to load: the jieba tokens it once used cost every ``kaohe diff`` 1–3 s). Only the text
+counts towards the score: sharing a department, a category or a number never makes two indicators
+a pair (numbers are abstracted away; owners and categories only break ties between candidates
+that already pass the threshold).
 
 Assignment is greedy best-first: every candidate pair at or above ``MATCH_THRESHOLD`` is taken in
 order of score (ties broken by same lead, same category, closer raw text), each side used once.
@@ -78,9 +79,11 @@ def numbers_in(text: str) -> list[str]:
 
 
 def _tokens(key: str) -> str:
-    from normalize.nlp import tokenizer
+    """The key's character bigrams, space-separated: the "words" that token_sort_ratio reorders.
 
-    return " ".join(tokenizer().lcut(key, HMM=False))
+    Bigrams need no dictionary (jieba cost 1–3 s to load in every ``kaohe diff``), and sorted they make the
+    comparison blind to the order of phrases, which is what the token score is for."""
+    return " ".join(key[i : i + 2] for i in range(max(len(key) - 1, 1)))
 
 
 def score_matrix(old_keys: Sequence[str], new_keys: Sequence[str]) -> np.ndarray:
