@@ -27,7 +27,7 @@ from commands.options import (
     help="浏览器访问本服务时可用的另一个名称（Host 头），如 kaohe.office.lan；可重复。",
 )
 def serve_command(db: Path, host: str, port: int, allow_sql: bool, allowed_hosts: tuple[str, ...]) -> None:
-    """在浏览器中只读查看存储：指标归属、单位、考核框架、年度对比。
+    """在浏览器中只读查看存储：指标归属、单位、考核框架、年度对比、月度进度。
 
     除非 --host 另有指定，只在本机监听。只应答发往 localhost、127.0.0.1、[::1]、--host 地址或
     --allowed-host 名称的请求（--host 0.0.0.0 时也应答 IP 地址）；其他名称一律返回 400。
