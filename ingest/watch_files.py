@@ -159,13 +159,12 @@ class Fates:
         """A filled monthly progress form (``kaohe progress add``): stored whole and moved to processed/, or
         moved to failed/ with a note listing every cell to correct. Anything else named .xlsx/.csv is not
         kaohe's to read: it goes to failed/ saying so."""
-        from progress.intake import is_form, take_in
+        from progress.intake import NOT_A_FORM, take_in
 
-        if not is_form(path):
-            problem = "不是月度进度填报表（没有 指标编号、单位、累计完成值… 这一表头），kaohe 不读取这类文件"
-            return self.quarantine(path, sha, "not_a_form", problem)
         self._record(path, STARTED, sha)
-        intake = take_in(self.store, path)
+        intake = take_in(self.store, path)  # read once: whether it is a form at all is part of the answer
+        if not intake.form:
+            return self.quarantine(path, sha, "not_a_form", NOT_A_FORM)
         if intake.stored is None:
             return self.quarantine(path, sha, "progress_refused", intake.message())
         destination = move_aside(path, self.folder / PROCESSED)

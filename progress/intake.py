@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from parsers.detect import file_sha256
 from parsers.docx_package import check_zip_directory
-from parsers.errors import LimitExceeded
+from parsers.errors import IngestError, LimitExceeded
 from parsers.limits import check_file_size, limits
 from progress.levels import Period
 from progress.sheets import SheetProblem, check_rows, read_form
@@ -22,8 +22,12 @@ from store.progress_queries import NewReport, Stored, indicators_exist, owners_o
 FORM_SUFFIXES = (".xlsx", ".csv")
 
 
+NOT_A_FORM = "不是月度进度填报表（没有 指标编号、单位、累计完成值… 这一表头），kaohe 不读取这类文件"
+
+
 class Intake(BaseModel):
     file: str
+    form: bool = True  # False: no sheet carries the form's header (or the file cannot be read as a sheet at all)
     period: str | None = None
     stored: Stored | None = None  # None when the form was refused
     problems: list[SheetProblem] = Field(default_factory=list)
@@ -49,19 +53,6 @@ def period_in_name(path: Path) -> str | None:
     return f"{found[1]}-{int(found[2]):02d}" if found else None
 
 
-def is_form(path: Path) -> bool:
-    """True for an .xlsx/.csv whose sheets carry the form's header row (a cheap look, no checking)."""
-    if path.suffix.lower() not in FORM_SUFFIXES:
-        return False
-    if size_problem(path) is not None:
-        return True  # not opened at all: take_in refuses it, naming the limit
-    try:
-        rows, problems, _ = read_form(path)
-    except Exception:  # not a workbook at all, a locked file…: not a form this folder can use
-        return False
-    return bool(rows) or any(p.row is not None for p in problems)
-
-
 def size_problem(path: Path) -> str | None:
     """Why ``path`` is too big to read (file size; an .xlsx's inflated parts, read from its ZIP directory), or None."""
     lim = limits()
@@ -81,19 +72,26 @@ def take_in(store: object, path: Path, period: Period | None = None, received: s
     """Read ``path``, check it against the store, and store its reports in one transaction when all is well."""
     if (too_big := size_problem(path)) is not None:
         return Intake(file=str(path), problems=[SheetProblem(file=str(path), message=too_big)])
-    rows, problems, stated = read_form(path, str(period) if period else None)
+    try:
+        rows, problems, stated = read_form(path, str(period) if period else None)
+    except IngestError as e:  # not a workbook, an encoding no sheet is in
+        return Intake(file=str(path), form=False, problems=[SheetProblem(file=str(path), message=e.problem)])
+    form = bool(rows) or any(p.row is not None for p in problems)
+    if not form and not problems:
+        problems = [SheetProblem(file=str(path), message=NOT_A_FORM)]
     if period is None:
         stated = stated or period_in_name(path)
         if stated is None:
             message = "表中和文件名中都没有写明填报月份（如 2020-06）：请用 --period 指定，或在文件名中写明"
-            return Intake(file=str(path), problems=[SheetProblem(file=str(path), message=message), *problems])
+            problems = [SheetProblem(file=str(path), message=message), *problems]
+            return Intake(file=str(path), form=form, problems=problems)
         period = Period.parse(stated)
     db = store.db  # type: ignore[attr-defined]
     ids = [r.indicator_id for r in rows]
     owners = owners_of(db, ids)
     problems += check_rows(rows, {i: owners.get(i, set()) for i in indicators_exist(db, ids)})
     if problems:
-        return Intake(file=str(path), period=str(period), problems=problems)
+        return Intake(file=str(path), form=form, period=str(period), problems=problems)
     reports = [NewReport(**r.model_dump(include=set(NewReport.model_fields))) for r in rows]
     stored = store_reports(store, str(period), reports, str(path), file_sha256(path), received)
     return Intake(file=str(path), period=str(period), stored=stored)

@@ -215,3 +215,14 @@ def test_a_zip_bomb_posing_as_a_form_is_refused_before_it_is_opened(fresh: Path,
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 2**20))  # 300 MB of zeros, ~300 KB on disk
     result = run("progress", "add", str(path), "--db", str(fresh))
     assert result.exit_code == 1 and "超出限制" in result.stderr and "未存入任何内容" in result.stderr
+
+
+def test_a_file_that_is_no_workbook_is_one_error_not_a_traceback(fresh: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "2020-06-县林业局.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("说明.txt", "这不是工作簿")
+    result = run("progress", "add", str(path), "--db", str(fresh))
+    assert result.exit_code == 1 and not isinstance(result.exception, KeyError)
+    assert "无法读取工作簿" in result.stderr and "未存入任何内容" in result.stderr
