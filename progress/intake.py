@@ -92,6 +92,8 @@ def take_in(store: object, path: Path, period: Period | None = None, received: s
     problems += check_rows(rows, {i: owners.get(i, set()) for i in indicators_exist(db, ids)})
     if problems:
         return Intake(file=str(path), form=form, period=str(period), problems=problems)
-    reports = [NewReport(**r.model_dump(include=set(NewReport.model_fields))) for r in rows]
+    reports = [
+        NewReport(**r.model_dump(include=set(NewReport.model_fields))) for r in rows
+    ]  # the file is the submission's
     stored = store_reports(store, str(period), reports, str(path), file_sha256(path), received)
     return Intake(file=str(path), period=str(period), stored=stored)

@@ -29,6 +29,7 @@ import regex
 from pydantic import BaseModel, Field
 
 from parsers.errors import ParseError, UnsupportedFormat
+from store.progress_queries import NewReport
 
 log = logging.getLogger(__name__)
 
@@ -74,17 +75,11 @@ class ProgressForm(BaseModel):
         return {unit: list(lines.values()) for unit, lines in out.items()}
 
 
-class ProgressRow(BaseModel):
-    indicator_id: int
-    unit: str
-    actual: float | None = None
-    completion_pct: float | None = None
-    progress: str | None = None
-    problems: str | None = None
-    next_steps: str | None = None
+class ProgressRow(NewReport):
+    """A row read from a filled form: what the store keeps (``NewReport``), and the file it came from."""
+
     file: str
-    sheet: str | None = None  # None in a .csv
-    row: int  # as the spreadsheet shows it (a .csv: its line)
+    row: int  # as the spreadsheet shows it (a .csv: its line); ``sheet`` is None in a .csv
 
 
 class SheetProblem(BaseModel):

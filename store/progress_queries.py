@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
-from store.queries import _targets
 from store.scoring_queries import indicator_infos
 
 ROLE_LEAD, ROLE_COOPERATING, ROLE_ASSESSEE = "牵头", "配合", "被考核"
@@ -201,10 +200,6 @@ def reports(
         clauses.append("r.current = 1")
     rows = db.query(_REPORTS.format(where=" and ".join(clauses)), params)
     return [StoredReport(**{**r, "current": bool(r["current"])}) for r in rows]
-
-
-def targets_of(db: Database, indicator_ids: Sequence[int]) -> dict[int, list[dict]]:
-    return _targets(db, sorted({int(i) for i in indicator_ids}))
 
 
 def latest_reports(db: Database, indicator_ids: Sequence[int], year: int | None) -> dict[tuple[int, str], StoredReport]:
