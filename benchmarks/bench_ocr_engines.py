@@ -62,7 +62,7 @@ from parsers import parse  # noqa: E402
 from parsers.detect import fingerprint  # noqa: E402
 from parsers.document import Document  # noqa: E402
 from parsers.metadata import extract_metadata  # noqa: E402
-from parsers.ocr_engine import Box, OcrChar, OcrLine, RapidOcrEngine, _bgr, _even_chars, _quad_box, _word_chars  # noqa: E402
+from parsers.ocr_engine import Box, OcrChar, OcrLine, RapidOcrEngine, even_chars, line_crops, ocr_line, word_chars  # noqa: E402
 from parsers.ocr_page import ocr_dpi, read_page  # noqa: E402
 from parsers.pdf_lines import assemble  # noqa: E402
 
@@ -83,18 +83,13 @@ class RapidOcr14Engine:
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
         result, _ = self._ocr(image, return_word_box=True, text_score=0.3)
-        lines = []
-        for quad, text, score, boxes, words, scores in result or ():
-            box = _quad_box(quad)
-            chars = _word_chars(zip(words, scores, boxes, strict=True))
-            if "".join(c.text for c in chars).replace(" ", "") != text.replace(" ", ""):
-                chars = _even_chars(text, float(score), box)
-            lines.append(OcrLine(text=text, confidence=float(score), box=box, chars=chars))
-        return lines
+        return [
+            ocr_line(quad, text, float(score), word_chars(zip(words, scores, boxes, strict=True)))
+            for quad, text, score, boxes, words, scores in result or ()
+        ]
 
     def upside_down_votes(self, image: np.ndarray, boxes: list[Box]) -> tuple[int, int]:
-        crops = [image[int(t) : int(b), int(x0) : int(x1)] for x0, t, x1, b in boxes]
-        crops = [_bgr(c) for c in crops if c.size and c.shape[0] >= 8 and c.shape[1] >= 8]
+        crops = line_crops(image, boxes)
         labels = self._ocr.text_cls(crops)[1] if crops else []
         flipped = sum(1 for label, score in labels if label == "180" and score > 0.9)
         return sum(1 for label, score in labels if label != "180" and score > 0.9), flipped
@@ -138,7 +133,7 @@ def _tesseract_line(words: list[tuple[str, float, Box]], box: Box) -> OcrLine:
         x0 = max(x0, chars[-1].box[2]) if chars else x0
         if i + 1 < len(words) and x0 < words[i + 1][2][0] < x1:
             x1 = words[i + 1][2][0]
-        chars.extend(_even_chars(word, conf, (x0, box[1], max(x1, x0 + 1), box[3])))
+        chars.extend(even_chars(word, conf, (x0, box[1], max(x1, x0 + 1), box[3])))
     return OcrLine(text=text, confidence=sum(w[1] for w in words) / len(words), box=box, chars=tuple(chars))
 
 

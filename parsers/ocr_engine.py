@@ -112,7 +112,7 @@ def _quad_box(quad: Any) -> Box:
     return (float(points[:, 0].min()), float(points[:, 1].min()), float(points[:, 0].max()), float(points[:, 1].max()))
 
 
-def _even_chars(text: str, confidence: float, box: Box) -> tuple[OcrChar, ...]:
+def even_chars(text: str, confidence: float, box: Box) -> tuple[OcrChar, ...]:
     """Characters spread evenly over the line: when the engine gives no boxes of its own."""
     x0, top, x1, bottom = box
     width = (x1 - x0) / max(len(text), 1)
@@ -166,18 +166,13 @@ class RapidOcrEngine:
             return []
         words = result.word_results or ()
         aligned = len(words) == len(result.txts)  # RapidOCR drops box-less lines from word_results
-        lines = []
-        for i, (quad, text, score) in enumerate(zip(result.boxes, result.txts, result.scores, strict=True)):
-            box = _quad_box(quad)
-            chars = _word_chars(words[i]) if aligned else ()
-            if "".join(c.text for c in chars).replace(" ", "") != text.replace(" ", ""):
-                chars = _even_chars(text, float(score), box)
-            lines.append(OcrLine(text=text, confidence=float(score), box=box, chars=chars))
-        return lines
+        return [
+            ocr_line(quad, text, float(score), word_chars(words[i]) if aligned else ())
+            for i, (quad, text, score) in enumerate(zip(result.boxes, result.txts, result.scores, strict=True))
+        ]
 
     def upside_down_votes(self, image: np.ndarray, boxes: list[Box]) -> tuple[int, int]:
-        crops = [image[int(t) : int(b), int(x0) : int(x1)] for x0, t, x1, b in boxes]
-        crops = [_bgr(c) for c in crops if c.size and c.shape[0] >= 8 and c.shape[1] >= 8]
+        crops = line_crops(image, boxes)
         if not crops:
             return 0, 0
         labels = self._ocr._load_cls_model()(crops).cls_res or []
@@ -221,7 +216,22 @@ def _lean_session(model_path: str) -> Any:
     return onnxruntime.InferenceSession(model_path, sess_options=options, providers=["CPUExecutionProvider"])
 
 
-def _word_chars(words: Any) -> tuple[OcrChar, ...]:
+def ocr_line(quad: Any, text: str, score: float, chars: tuple[OcrChar, ...]) -> OcrLine:
+    """A recognised line from any engine: its box from the detector's quadrilateral, and its characters, spread
+    evenly over the box when the engine gave none or they do not spell the text."""
+    box = _quad_box(quad)
+    if "".join(c.text for c in chars).replace(" ", "") != text.replace(" ", ""):
+        chars = even_chars(text, score, box)
+    return OcrLine(text=text, confidence=score, box=box, chars=chars)
+
+
+def line_crops(image: np.ndarray, boxes: list[Box]) -> list[np.ndarray]:
+    """The text lines cut out of the page (BGR, at least 8 px each way), for a line-direction classifier."""
+    crops = [image[int(t) : int(b), int(x0) : int(x1)] for x0, t, x1, b in boxes]
+    return [_bgr(c) for c in crops if c.size and c.shape[0] >= 8 and c.shape[1] >= 8]
+
+
+def word_chars(words: Any) -> tuple[OcrChar, ...]:
     """RapidOCR's word boxes: one per Han character, one per run of Latin letters or digits."""
     chars: list[OcrChar] = []
     for text, score, quad in words:
@@ -229,7 +239,7 @@ def _word_chars(words: Any) -> tuple[OcrChar, ...]:
         if len(text) == 1:
             chars.append(OcrChar(text, float(score), box))
         else:
-            chars.extend(_even_chars(text, float(score), box))
+            chars.extend(even_chars(text, float(score), box))
     return tuple(chars)
 
 
