@@ -61,3 +61,16 @@ def pdf_bytes(objects: list[bytes]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return out
+
+
+def ingested(db: Path, *files: Path) -> Path:
+    """A store at ``db`` holding ``files``, read as kaohe-ingest reads them, closed again."""
+    from ingest.pipeline import ingest_paths
+    from store import Store
+
+    store = Store(db)
+    try:
+        ingest_paths(list(files), store)
+    finally:
+        store.close()
+    return db

@@ -9,10 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SAMPLES
+from conftest import SAMPLES, ingested
 
 from cli import cli
-from ingest.pipeline import ingest_paths
 from store import Store
 from store.progress_queries import reports
 
@@ -22,13 +21,7 @@ PLACE = ["--region", "佳县", "--year", "2020"]
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("progress") / "kaohe.db"
-    store = Store(path)
-    try:
-        ingest_paths([MAIN], store)
-    finally:
-        store.close()
-    return path
+    return ingested(tmp_path_factory.mktemp("progress") / "kaohe.db", MAIN)
 
 
 @pytest.fixture

@@ -6,13 +6,11 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, ingested
 from docx import Document as DocxDocument
 from openpyxl import load_workbook
 
 from cli import cli
-from ingest.pipeline import ingest_paths
-from store import Store
 
 EXAMPLES = ROOT / "examples" / "progress"
 PLACE = ["--region", "佳县", "--year", "2020"]
@@ -25,12 +23,7 @@ def run(db: Path, *args: str) -> str:
 
 
 def test_the_examples_as_the_readme_runs_them(tmp_path: Path) -> None:
-    db = tmp_path / "kaohe.db"
-    store = Store(db)
-    try:
-        ingest_paths([SAMPLES / "佳县2020年度目标责任考核指标.docx"], store)
-    finally:
-        store.close()
+    db = ingested(tmp_path / "kaohe.db", SAMPLES / "佳县2020年度目标责任考核指标.docx")
     run(db, "progress", "add", str(EXAMPLES / "2020-05-县林业局.xlsx"), "--received", "2020-06-12")
     june = [EXAMPLES / f"2020-06-{unit}.xlsx" for unit in ("县林业局", "县交通运输局", "县扶贫办")]
     run(db, "progress", "add", *map(str, june), "--received", "2020-07-14")
@@ -74,12 +67,7 @@ def test_the_examples_as_the_readme_runs_them(tmp_path: Path) -> None:
 
 
 def test_an_office_figure_for_late_reports_feeds_the_results_template(tmp_path: Path) -> None:
-    db = tmp_path / "kaohe.db"
-    store = Store(db)
-    try:
-        ingest_paths([SAMPLES / "佳县2020年度目标责任考核指标.docx"], store)
-    finally:
-        store.close()
+    db = ingested(tmp_path / "kaohe.db", SAMPLES / "佳县2020年度目标责任考核指标.docx")
     run(db, "progress", "add", str(EXAMPLES / "2020-06-县林业局.xlsx"), "--received", "2020-07-20")  # 5 days late
     rules = tmp_path / "本县平时考核规则.tsv"
     rules.write_text("field\tvalue\tsource\nlate_deduction\t0.5\t佳考办发〔2020〕5号\n", encoding="utf-8")

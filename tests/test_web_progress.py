@@ -8,11 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, ingested
 from flask.testing import FlaskClient
 from sqlite_utils import Database
 
-from ingest.pipeline import ingest_paths
 from store import Store
 from store.progress_queries import NewReport, store_reports
 from store.progress_web import report_periods, unit_reports
@@ -48,12 +47,7 @@ def indicator_text(db: Path, indicator_id: int) -> str:
 @pytest.fixture(scope="module")
 def bare_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 2020 notice ingested, no reports yet."""
-    path = tmp_path_factory.mktemp("web-progress") / "bare.db"
-    store = Store(path)
-    try:
-        ingest_paths([MAIN], store)
-    finally:
-        store.close()
+    path = ingested(tmp_path_factory.mktemp("web-progress") / "bare.db", MAIN)
     assert indicator_text(path, FOREST).startswith("营造林面积4万亩")
     assert indicator_text(path, ROADS).startswith("道路交通事故死亡人数不超过2人")
     assert indicator_text(path, POVERTY).startswith("脱贫攻坚工作成效")
