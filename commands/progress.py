@@ -18,7 +18,7 @@ from commands.options import CONTEXT, OUTPUT, db_option, emit_json, json_option,
 from commands.scoring import selection_options
 from textview.table import render_table
 
-LEVELS = ("green", "yellow", "red", "missing")
+LEVELS = ("green", "yellow", "red", "missing")  # progress.levels.LEVELS, spelt here so `kaohe` starts without it
 
 
 class PeriodType(click.ParamType):

@@ -219,3 +219,10 @@ def test_a_file_that_is_no_workbook_is_one_error_not_a_traceback(fresh: Path, tm
     result = run("progress", "add", str(path), "--db", str(fresh))
     assert result.exit_code == 1 and not isinstance(result.exception, KeyError)
     assert "无法读取工作簿" in result.stderr and "未存入任何内容" in result.stderr
+
+
+def test_the_cli_offers_the_levels_the_judge_gives() -> None:
+    from commands.progress import LEVELS as OFFERED
+    from progress.levels import LEVELS
+
+    assert OFFERED == LEVELS
