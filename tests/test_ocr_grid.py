@@ -12,6 +12,8 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pdfplumber
+import pypdfium2 as pdfium
 import pytest
 
 from parsers.ocr_grid import Box, find_tables, skew_angle
@@ -283,10 +285,6 @@ def test_skew_angle_from_text_alone() -> None:
 @pytest.mark.parametrize("dpi", [100, 200, 300])
 def test_real_render_matches_pdfplumber_cells(dpi: int) -> None:
     """Page 3 of the 2020 notice (category cells of 12, 8 and 9 rows): the PDF's own cell boxes."""
-    if not SAMPLE.exists():
-        pytest.skip(f"sample not available: {SAMPLE}")
-    pdfium = pytest.importorskip("pypdfium2")
-    pdfplumber = pytest.importorskip("pdfplumber")
     document = pdfium.PdfDocument(SAMPLE)
     try:
         gray = np.asarray(document[2].render(scale=dpi / 72).to_pil().convert("L"))
