@@ -5,6 +5,10 @@
    (pages are known for the PDF subset only: PDF pages over the time spent on
    the PDF files), peak RSS. Compared with the parse-only cost of the same files
    (``parsers.parse`` on each), per format. Goal: ingest ≤ 1.5× parse.
+   Then serial (``jobs=1``) and parallel (``jobs`` = the usable cores, or
+   ``--jobs``) ingest beside parse-only in one process and in as many processes
+   (a fork pool): each as a ratio to its yardstick, the parallel speed-up over
+   serial, and the peak RSS of the parent and of the largest worker.
 2. ``store.queries.owners`` latency over ~200 varied queries (substrings of real
    indicators of every length: 1, 2, 3 and 4–10 characters, the last also typed
    in traditional characters; misspelt ones that take the fuzzy path, strings
@@ -15,15 +19,18 @@
 Each part runs in a fresh interpreter; imports and the department registry are
 loaded before the clock starts.
 
-Usage: python benchmarks/bench_ingest.py [--out DIR] [--queries N]
+Usage: python benchmarks/bench_ingest.py [--out DIR] [--queries N] [--jobs N]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -58,12 +65,11 @@ def _files(corpus: Path) -> list[Path]:
 
 
 def _preload(nlp: bool = False) -> None:
-    """Imports happen before the clock in every worker (spaCy and jieba only where ingest uses them, so the
-    parse-only peak RSS stays the parsers'); building the jieba dictionary and the spaCy pipeline
-    (``unit_ruler_nlp``) is work ingest does, and stays inside it."""
+    """Imports happen before the clock in every worker (jieba only where ingest uses it, so the parse-only
+    peak RSS stays the parsers'); building the jieba dictionary (``normalize.nlp.tokenizer``) is work ingest
+    does, and stays inside it."""
     if nlp:
         import jieba  # noqa: F401
-        import spacy  # noqa: F401
 
     import parsers
 
@@ -72,20 +78,114 @@ def _preload(nlp: bool = False) -> None:
     import parsers.metadata
 
 
-def parse_worker(corpus: Path) -> dict:
+def usable_cores() -> int:
+    """As ``ingest.pipeline.usable_cores``, not imported here: the runs' peak RSS would carry this process's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def children_peak_rss_mb() -> float:
+    """The peak RSS of the largest child this process has waited for (its parse workers). It counts the pages a
+    worker shares with the parent it was forked from, and Linux carries ``ru_maxrss`` over fork: hence each
+    measurement in a fresh process that forks its workers early."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _timed_parse(path: Path) -> tuple[str, float]:
     import parsers
 
+    t0 = time.perf_counter()
+    parsers.parse(path)
+    return path.name, time.perf_counter() - t0
+
+
+def parse_worker(corpus: Path, jobs: int = 1) -> dict:
+    """``parsers.parse`` on every file: in this process, or with ``jobs`` > 1 in a fork pool of as many processes."""
+    import multiprocessing
+
     _preload()
-    per_file = {}
+    files = _files(corpus)
     started = time.perf_counter()
-    for path in _files(corpus):
-        t0 = time.perf_counter()
-        parsers.parse(path)
-        per_file[path.name] = time.perf_counter() - t0
-    return {"seconds": time.perf_counter() - started, "per_file": per_file, "peak_rss_mb": peak_rss_mb()}
+    if jobs == 1:
+        per_file = dict(map(_timed_parse, files))
+    else:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            per_file = dict(pool.imap(_timed_parse, files, chunksize=1))
+            pool.close()
+            pool.join()
+    return {"seconds": time.perf_counter() - started, "per_file": per_file, "jobs": jobs,
+            "peak_rss_mb": peak_rss_mb(), "worker_peak_rss_mb": children_peak_rss_mb()}  # fmt: skip
 
 
-def ingest_worker(corpus: Path) -> dict:
+def _raw_texts(path: Path) -> list[str]:
+    """What the raw libraries give of a file, with no understanding: python-docx paragraphs and every cell,
+    pdfplumber ``extract_tables`` + ``extract_text`` of every page, lxml's text of an HTML page, a .txt's lines."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        texts = [paragraph.text for paragraph in document.paragraphs]
+        return texts + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    if suffix == ".pdf":
+        import pdfplumber
+
+        texts = []
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                texts += [cell or "" for table in page.extract_tables() for row in table for cell in row]
+                texts.append(page.extract_text() or "")
+                page.close()
+        return texts
+    if suffix in (".html", ".htm"):
+        import lxml.html
+
+        return [text.strip() for text in lxml.html.fromstring(path.read_bytes()).itertext() if text.strip()]
+    return path.read_bytes().decode("utf-8", errors="replace").splitlines()
+
+
+def _timed_raw(path: Path) -> tuple[str, float, list[str]]:
+    t0 = time.perf_counter()
+    texts = _raw_texts(path)
+    return path.name, time.perf_counter() - t0, texts
+
+
+def raw_worker(corpus: Path, jobs: int = 1) -> dict:
+    """The raw libraries' read of every file, its texts written to SQLite by this process in one transaction
+    per file (the yardstick of ingest: reading and storing with no understanding); ``jobs`` > 1 reads in a
+    fork pool."""
+    import multiprocessing
+    import sqlite3
+
+    import docx  # noqa: F401
+    import lxml.html  # noqa: F401
+    import pdfplumber  # noqa: F401
+
+    files = _files(corpus)
+    with tempfile.TemporaryDirectory(prefix="kaohe-bench-raw-") as tmp:
+        db = sqlite3.connect(Path(tmp) / "raw.db")
+        db.execute("CREATE TABLE texts (file TEXT, position INTEGER, text TEXT)")
+        per_file = {}
+        started = time.perf_counter()
+        with contextlib.ExitStack() as stack:
+            if jobs == 1:
+                answers = map(_timed_raw, files)
+            else:
+                pool = stack.enter_context(multiprocessing.get_context("fork").Pool(jobs))
+                answers = pool.imap(_timed_raw, files, chunksize=1)
+            for name, seconds, texts in answers:
+                with db:
+                    db.executemany("INSERT INTO texts VALUES (?, ?, ?)", [(name, i, t) for i, t in enumerate(texts)])
+                per_file[name] = seconds
+        seconds = time.perf_counter() - started
+        db.close()
+    return {"seconds": seconds, "per_file": per_file, "jobs": jobs,
+            "peak_rss_mb": peak_rss_mb(), "worker_peak_rss_mb": children_peak_rss_mb()}  # fmt: skip
+
+
+def ingest_worker(corpus: Path, jobs: int = 1) -> dict:
     from ingest.pipeline import ingest_paths
     from normalize.departments import default_registry
     from store import Store
@@ -96,7 +196,7 @@ def ingest_worker(corpus: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="kaohe-bench-") as tmp:
         store = Store(Path(tmp) / "ingest.db")
         started = time.perf_counter()
-        summary = ingest_paths([corpus], store, registry)
+        summary = ingest_paths([corpus], store, registry, jobs=jobs)
         seconds = time.perf_counter() - started
         totals = counts(store.db)
         store.close()
@@ -105,7 +205,9 @@ def ingest_worker(corpus: Path) -> dict:
         "per_file": {Path(f.file).name: f.seconds for f in summary.files},
         "statuses": {s: summary.count(s) for s in {f.status for f in summary.files}},
         "counts": totals,
+        "jobs": jobs,
         "peak_rss_mb": peak_rss_mb(),
+        "worker_peak_rss_mb": children_peak_rss_mb(),  # the workers are joined when ingest_paths returns
     }
 
 
@@ -125,14 +227,14 @@ def stages_worker(corpus: Path) -> dict:
     os.environ["KAOHE_ISOLATE"] = "0"  # the steps are timed in this process: read the files here, not in a worker
     import ingest.pipeline as pipeline
     from normalize.departments import default_registry
-    from normalize.nlp import unit_ruler_nlp
+    from normalize.nlp import tokenizer
     from store import Store
 
     _preload(nlp=True)
     registry = default_registry()
     started = time.perf_counter()
-    unit_ruler_nlp()  # spaCy + jieba with the unit vocabulary: built once per process, on first use
-    seconds = {"load spaCy/jieba (once)": time.perf_counter() - started}
+    tokenizer()  # jieba with the unit vocabulary: built once per process, on first use
+    seconds = {"load jieba (once)": time.perf_counter() - started}
 
     def timed(step: str, function):  # type: ignore[no-untyped-def]
         def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -243,7 +345,9 @@ def report_ingest(manifest: dict, parse: dict, ingest: dict) -> bool:
     pdf_seconds = sum(ingest["per_file"][n] for n in pdf_pages)
     pages = sum(pdf_pages.values())
     indicators = ingest["counts"]["indicators"]
-    print(f"\n### Ingest — best of the runs, {len(files)} notices into a fresh store ({indicators} indicators)\n")
+    print(
+        f"\n### Ingest (-j 1) — best of the runs, {len(files)} notices into a fresh store ({indicators} indicators)\n"
+    )
     print(markdown_table(["format", "files", "parse only (s)", "ingest (s)", "ingest/parse", "documents/s"], rows))
     print(
         f"\nPages/s (PDF subset only: {len(pdf_pages)} PDFs, {pages} pages): {pages / pdf_seconds:.1f} "
@@ -252,6 +356,39 @@ def report_ingest(manifest: dict, parse: dict, ingest: dict) -> bool:
         f"Statuses: {ingest['statuses']}. Goal ingest ≤ {GOAL_INGEST_OVER_PARSE}× parse: {verdict(ok)}."
     )
     return ok
+
+
+def report_parallel(manifest: dict, best: dict[str, dict]) -> None:
+    """Serial and parallel ingest, each beside its parse-only yardstick (the same files, as many processes)."""
+    files = len(manifest["corpus"]["files"])
+    jobs = best["parallel"]["jobs"]
+    runs = {  # run: (label, its yardstick)
+        "raw": ("raw libraries + SQLite, 1 process", None),
+        "raw_parallel": (f"raw libraries, {jobs} processes + SQLite", "raw"),
+        "parse": ("parse only (`parsers.parse`), 1 process", "raw"),
+        "parse_parallel": (f"parse only, {jobs} processes (fork pool)", "parse"),
+        "serial": ("ingest `-j 1` (1 worker + the writer)", "raw"),
+        "parallel": (f"ingest `-j {jobs}` ({jobs} workers + the writer)", "raw_parallel"),
+    }
+    rows = []
+    for run, (label, yardstick) in runs.items():
+        result, seconds = best[run], best[run]["seconds"]
+        ratio = f"{seconds / best[yardstick]['seconds']:.2f}× {runs[yardstick][0]}" if yardstick else "—"
+        worker = f"{result['worker_peak_rss_mb']:.0f}" if run not in ("parse", "raw") else "—"
+        rows.append([label, f"{seconds:.2f}", f"{files / seconds:.1f}", ratio, f"{result['peak_rss_mb']:.0f}", worker])
+    print(f"\n### Serial and parallel ingest — {files} notices, best of the runs, each beside its yardstick\n")
+    header = ["run", "seconds", "documents/s", "ratio to its yardstick", "peak RSS parent (MB)", "largest worker (MB)"]
+    print(markdown_table(header, rows))
+    serial, parallel = best["serial"], best["parallel"]
+    same = (serial["counts"], serial["statuses"]) == (parallel["counts"], parallel["statuses"])
+    print(
+        f"\nParallel ingest {serial['seconds'] / parallel['seconds']:.2f}× as fast as serial ingest (parse only "
+        f"{best['parse']['seconds'] / best['parse_parallel']['seconds']:.2f}× with {jobs} processes); parallel "
+        f"ingest / parse only in 1 process: {parallel['seconds'] / best['parse']['seconds']:.2f}×, / raw libraries "
+        f"+ SQLite in 1 process: {parallel['seconds'] / best['raw']['seconds']:.2f}×. The same "
+        f"statuses and store counts serial and parallel: {'yes' if same else '**no**'}. A worker's RSS counts "
+        "the pages it shares with the parent it was forked from."
+    )
 
 
 def report_stages(result: dict) -> None:
@@ -300,12 +437,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=2, help="parse and ingest runs; the best counts (default 2)")
     parser.add_argument("--skip-ingest", action="store_true", help="only the query benchmark")
+    parser.add_argument("--jobs", type=int, default=None, help="workers of the parallel run (default: the cores)")
     parser.add_argument("--worker", nargs=2, metavar=("PART", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         part, path = args.worker
-        work = {"parse": parse_worker, "ingest": ingest_worker, "stages": stages_worker}
-        result = query_worker(Path(path), args.queries) if part == "query" else work[part](Path(path))
+        if part == "query":
+            result = query_worker(Path(path), args.queries)
+        elif part == "stages":
+            result = stages_worker(Path(path))
+        else:
+            workers = {"parse": parse_worker, "raw": raw_worker, "ingest": ingest_worker}
+            result = workers[part](Path(path), args.jobs or 1)
         print(json.dumps(result, ensure_ascii=False))
         return 0
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
@@ -313,12 +456,16 @@ def main(argv: list[str] | None = None) -> int:
     corpus = manifest["corpus"]["path"]
     missed = []
     if not args.skip_ingest:
-        runs = [(run_worker("bench_ingest.py", "parse", corpus), run_worker("bench_ingest.py", "ingest", corpus))]
-        runs += [(run_worker("bench_ingest.py", "parse", corpus), run_worker("bench_ingest.py", "ingest", corpus))
-                 for _ in range(args.repeat - 1)]  # fmt: skip
-        parse = min((p for p, _ in runs), key=lambda r: r["seconds"])
-        ingest = min((i for _, i in runs), key=lambda r: r["seconds"])
-        missed += [] if report_ingest(manifest, parse, ingest) else ["ingest ≤ 1.5× parse"]
+        jobs = str(args.jobs or usable_cores())
+        plan = {"parse": ("parse", "1"), "parse_parallel": ("parse", jobs), "raw": ("raw", "1"),
+                "raw_parallel": ("raw", jobs), "serial": ("ingest", "1"), "parallel": ("ingest", jobs)}  # fmt: skip
+        runs = [
+            {run: run_worker("bench_ingest.py", part, corpus, "--jobs", n) for run, (part, n) in plan.items()}
+            for _ in range(args.repeat)
+        ]
+        best = {run: min((r[run] for r in runs), key=lambda r: r["seconds"]) for run in plan}
+        missed += [] if report_ingest(manifest, best["parse"], best["serial"]) else ["ingest ≤ 1.5× parse"]
+        report_parallel(manifest, best)
         report_stages(run_worker("bench_ingest.py", "stages", corpus))
     build_query_store(manifest, args.out / "query-store.db")
     result = run_worker("bench_ingest.py", "query", str(args.out / "query-store.db"), "--queries", str(args.queries))

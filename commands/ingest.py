@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +13,7 @@ import click
 from commands.options import (
     CONTEXT,
     Command,
+    IntIn,
     db_option,
     emit_json,
     json_option,
@@ -134,6 +136,8 @@ def _cell_label(cell: Cell) -> str:
 
 # -- ingest ------------------------------------------------------------------
 
+JOBS = IntIn(1, 256, "并行解析的进程数")
+
 
 @click.command(name="ingest", context_settings=CONTEXT, cls=Command)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
@@ -141,13 +145,24 @@ def _cell_label(cell: Cell) -> str:
 @json_option
 @click.option("-s", "--silent", is_flag=True, help="不显示进度条。")
 @click.option("--fail-fast", is_flag=True, help="遇到第一个失败的文件即停止。")
-def ingest_command(paths: tuple[Path, ...], db: Path, as_json: bool, silent: bool, fail_fast: bool) -> None:
+@click.option(
+    "-j",
+    "--jobs",
+    type=JOBS,
+    default=lambda: os.environ.get("KAOHE_JOBS") or None,
+    show_default="$KAOHE_JOBS 或 CPU 核数",
+    help="并行解析的进程数；存储仍按文件顺序逐个写入，结果与逐个解析相同。",
+)
+def ingest_command(
+    paths: tuple[Path, ...], db: Path, as_json: bool, silent: bool, fail_fast: bool, jobs: int | None
+) -> None:
     """把通知（文件，或文件夹及其子文件夹）读入存储；每份文件一个事务，失败的文件不留半点内容。
 
     \b
     示例：
         kaohe-ingest samples/
         kaohe-ingest 2021年通知/ --db 考核.db --json
+        kaohe-ingest 2021年通知/ -j 1        # 只用一个解析进程
     """
     from datetime import UTC, datetime
 
@@ -168,7 +183,7 @@ def ingest_command(paths: tuple[Path, ...], db: Path, as_json: bool, silent: boo
 
         # A file the store refuses (locked, read-only) is a failed result there (StoreError.not_stored).
         with ocr_progress(enabled=not silent):
-            summary = ingest_paths(files, store, on_file=on_file, fail_fast=fail_fast)
+            summary = ingest_paths(files, store, on_file=on_file, fail_fast=fail_fast, jobs=jobs)
     if as_json:
         click.echo(summary.model_dump_json(indent=2))
     else:

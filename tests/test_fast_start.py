@@ -110,7 +110,7 @@ from ingest.watch import Watcher, WatchOptions
 from normalize import nlp
 
 def loaded():
-    return {"models": nlp.tokenizer.cache_info().currsize + nlp.unit_ruler_nlp.cache_info().currsize,
+    return {"models": nlp.tokenizer.cache_info().currsize,
             "parsers": sorted(m for m in ("parsers.docx_parser", "parsers.pdf_parser", "parsers.html_parser")
                               if m in sys.modules),
             "workers": sum(worker.started for _, worker in pipeline._shared)}
@@ -137,7 +137,7 @@ print(json.dumps(seen))
 
 
 def test_watch_loads_models_and_parsers_before_it_says_watching() -> None:
-    """In a fresh interpreter: nothing loaded when the watcher is made; spaCy + jieba built, the parsers
+    """In a fresh interpreter: nothing loaded when the watcher is made; jieba built, the parsers
     imported and the parse worker forked (unless isolation is off) when it logs that it is watching."""
     result = subprocess.run([sys.executable, "-c", WATCH], cwd=ROOT, capture_output=True, text=True,
                             timeout=TIMEOUT, check=False)  # fmt: skip
@@ -145,4 +145,4 @@ def test_watch_loads_models_and_parsers_before_it_says_watching() -> None:
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     parsers = ["parsers.docx_parser", "parsers.html_parser", "parsers.pdf_parser"]
     assert seen["before"] == {"models": 0, "parsers": [], "workers": 0}
-    assert seen["ready"] == {"models": 2, "parsers": parsers, "workers": 1 if isolation_enabled() else 0}
+    assert seen["ready"] == {"models": 1, "parsers": parsers, "workers": 1 if isolation_enabled() else 0}

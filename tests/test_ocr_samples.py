@@ -88,6 +88,16 @@ def test_kaohe_owner_on_the_ingested_scan(tmp_path: Path) -> None:
     assert row["source"]["file"].endswith("（扫描件）.pdf")
 
 
+def test_a_worker_that_read_a_scan_reads_the_next_notice_in_full(tmp_path: Path) -> None:
+    """The worker keeps its OCR engine after a scan: the next file's memory cap starts from there, so a
+    notice whose prose first loads jieba is read, not failed with ``failed to map segment`` (one worker)."""
+    runner = CliRunner()
+    files = [SCANS / "佳县2020-第3页.png", ROOT / "samples" / "柞水县年度目标责任考核工作办法.docx"]
+    result = runner.invoke(ingest_command, [*map(str, files), "--db", str(tmp_path / "k.db"), "-j", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [f["status"] for f in json.loads(result.stdout)["files"]] == ["added", "added"]
+
+
 def test_mixed_pdf_reads_text_pages_from_the_text_layer_and_ocrs_the_scan() -> None:
     document = parse(SCANS / "混合-文字页与扫描页.pdf")
     assert document.source.ocr_pages == [3]
