@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from pydantic import BaseModel
 
 from parsers.document import Document, Paragraph
@@ -17,27 +15,13 @@ class Mention(BaseModel):
     context: str  # the sentence around the mention, for citing
 
 
-@functools.cache
-def _unit_endings() -> frozenset[str]:
-    """The last two characters of every unit name (the last one for a one-character name)."""
-    from normalize.nlp import unit_vocabulary
-
-    return frozenset(word[-2:] for word in unit_vocabulary() if word)
-
-
-def _may_name_a_unit(text: str, endings: frozenset[str]) -> bool:
-    """A paragraph can only mention a unit if it holds the ending of one: most paragraphs never reach spaCy."""
-    return any(text[i : i + 2] in endings or text[i] in endings for i in range(len(text)))
-
-
 def find_mentions(document: Document, region: str | None) -> list[Mention]:
     """Every registry unit the paragraphs mention, resolved in ``region``; one per unit and paragraph."""
-    from normalize.nlp import find_unit_mentions  # builds spaCy + jieba once per process
+    from normalize.nlp import find_unit_mentions  # loads jieba only once a paragraph holds a unit's name
 
-    endings = _unit_endings()
     mentions: list[Mention] = []
     for index, block in enumerate(document.blocks):
-        if not isinstance(block, Paragraph) or not _may_name_a_unit(block.text, endings):
+        if not isinstance(block, Paragraph):
             continue
         seen: set[str] = set()
         for span in find_unit_mentions(block.text, region):

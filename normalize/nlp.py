@@ -1,17 +1,16 @@
-"""Chinese segmentation and unit-name spotting in prose: jieba + a blank spaCy pipeline.
+"""Chinese segmentation and unit-name spotting in prose: the registry's names, at jieba's word boundaries.
 
 * :func:`tokenizer` is our own ``jieba.Tokenizer`` (never the module-level one), quiet, caching its
   dictionary in a private directory, with every unit name of the registry as a user word so that
   ``县发展改革和科技局`` stays one token.
-* :func:`unit_ruler_nlp` is ``spacy.blank("zh")`` with the jieba segmenter plus an ``EntityRuler``
-  (label ``ORG_UNIT``) holding a phrase pattern for every unit name.
+* :class:`UnitMatcher` finds the registry's names in a text: a plain lookup of every name that occurs
+  as a substring (no dictionary needed), kept only where it starts and ends on a boundary of jieba's
+  segmentation, so that 政府办 is not read out of 人民政府办公室 nor 通镇 out of a longer place name.
+  jieba is loaded only when a text holds some name at all: most paragraphs never need it.
 
-spaCy's ``ChineseTokenizer`` imports the *global* jieba module and segments with ``jieba.cut``.
-Rather than adding our words to that shared dictionary, :func:`unit_ruler_nlp` points the
-tokenizer's ``jieba_seg`` at :func:`tokenizer`, so spaCy and jieba split text identically and the
-global jieba keeps its plain dictionary (spaCy initialises it anyway; we hand it a copy of the
-dictionary already loaded, which halves the build time). Such an ``nlp`` must not be saved with
-``to_disk``: a reloaded one would segment with the plain global jieba.
+The names were once spotted by a spaCy ``EntityRuler`` over the same jieba tokens. For a list of
+names, spaCy added nothing to jieba's boundaries but ~55 MB and 0.6 s to every ingest worker (issue
+19); ``tests/test_unit_matcher.py`` keeps it as the reference the matcher must agree with.
 
 Only names the registry knows are found: no regex scraping of prose (DOMAIN §4.1), so a title
 such as 《柞水县年度目标责任考核工作办法》 yields no unit.
@@ -20,11 +19,11 @@ such as 《柞水县年度目标责任考核工作办法》 yields no unit.
 from __future__ import annotations
 
 import functools
-import gc
 import logging
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,11 +40,9 @@ from normalize.departments import (
 
 if TYPE_CHECKING:
     import jieba
-    from spacy.language import Language
 
 logger = logging.getLogger(__name__)
 
-UNIT_LABEL = "ORG_UNIT"
 # Far above any ordinary word (的 ≈ 3e5 in jieba's dictionary is the top), so a unit name is never split.
 UNIT_WORD_FREQ = 1_000_000
 _LEVEL_VARIANTS = "区"  # district documents write 区财政局 for the registry's 县财政局
@@ -105,23 +102,6 @@ def _segmentable(word: str) -> bool:
     return bool(regex.fullmatch(r"[\p{Han}A-Za-z0-9]+", word))
 
 
-def _prime_global_jieba(loaded: jieba.Tokenizer) -> None:
-    """Give the global jieba a copy of the plain dictionary we just loaded (before our words).
-
-    spaCy initialises the global jieba when it builds its tokenizer; loading the same 9 MB cache a
-    second time costs ~0.9 s, a dict copy ~10 ms. The global ends up exactly as ``jieba.initialize()``
-    would leave it.
-    """
-    import jieba
-
-    target = jieba.dt
-    if target.initialized or target.dictionary != loaded.dictionary:
-        return
-    with target.lock:
-        target.FREQ, target.total = dict(loaded.FREQ), loaded.total
-        target.initialized = True
-
-
 @functools.cache
 def tokenizer() -> jieba.Tokenizer:
     """The process-wide jieba tokenizer, built on first use, with every unit name as a user word."""
@@ -131,38 +111,59 @@ def tokenizer() -> jieba.Tokenizer:
     segmenter = jieba.Tokenizer()
     segmenter.tmp_dir = _private_cache_dir()
     segmenter.initialize()
-    _prime_global_jieba(segmenter)
     for word in unit_vocabulary():
         if _segmentable(word):
             segmenter.add_word(word, freq=UNIT_WORD_FREQ)
     return segmenter
 
 
-@functools.cache
-def unit_ruler_nlp() -> Language:
-    """``spacy.blank("zh")`` segmenting with :func:`tokenizer`, plus an ``ORG_UNIT`` EntityRuler."""
-    import jieba
-    import spacy
+class UnitMatcher:
+    """The registry's unit names found in a text on jieba's word boundaries, longest first.
 
-    _quiet_jieba()
-    jieba.dt.tmp_dir = _private_cache_dir()  # spaCy initialises the global jieba on construction
-    # Our tokenizer first: it loads the dictionary once and primes the global jieba with a copy, so that
-    # spaCy's construction finds it initialised instead of loading the same dictionary again (~0.9 s).
-    segmenter = tokenizer()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    if hasattr(nlp.tokenizer, "jieba_seg"):
-        nlp.tokenizer.jieba_seg = segmenter
-    else:  # a spaCy without the attribute: fall back to teaching the global jieba our words
-        logger.warning("此版本 spaCy 的中文分词器没有 jieba_seg：单位名称改为加入全局 jieba 词典")
-        for word in filter(_segmentable, unit_vocabulary()):
-            jieba.add_word(word, freq=UNIT_WORD_FREQ)
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
-    ruler.add_patterns([{"label": UNIT_LABEL, "pattern": word} for word in unit_vocabulary()])  # type: ignore[attr-defined]
-    # spaCy, jieba and the registry stay for the whole process: moved out of the collector's reach, they are
-    # no longer re-walked at every full collection (≈ 11 % of the ingest time of a batch of .docx/.txt notices).
-    gc.collect()
-    gc.freeze()
-    return nlp
+    Candidates come from a plain lookup (first character → the lengths of the names starting with it), so
+    a text naming no unit costs one pass over its characters and never loads jieba. A candidate counts
+    only if jieba's segmentation of the whole text starts a word where it starts and ends one where it
+    ends; of overlapping names the longest wins, then the earlier (as a spaCy ``EntityRuler`` would).
+    """
+
+    def __init__(self, names: list[str], segment: Callable[[str], Iterable[tuple[str, int, int]]]) -> None:
+        self.names = frozenset(names)
+        self.segment = segment  # text → (word, start, end), as ``jieba.Tokenizer.tokenize``
+        self._lengths: dict[str, list[int]] = {}
+        for name in self.names:
+            self._lengths.setdefault(name[0], []).append(len(name))
+        for lengths in self._lengths.values():
+            lengths.sort(reverse=True)
+
+    def candidates(self, text: str) -> list[tuple[int, int]]:
+        """Every (start, end) where a name occurs in ``text``, boundaries not yet checked."""
+        found = []
+        for start, char in enumerate(text):
+            for length in self._lengths.get(char, ()):
+                if start + length <= len(text) and text[start : start + length] in self.names:
+                    found.append((start, start + length))
+        return found
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The names in ``text`` as (start, end), in text order, none overlapping."""
+        candidates = self.candidates(text)
+        if not candidates:
+            return []
+        boundaries = {0, len(text)}
+        for _, start, end in self.segment(text):
+            boundaries.update((start, end))
+        aligned = [(s, e) for s, e in candidates if s in boundaries and e in boundaries]
+        taken: list[tuple[int, int]] = []
+        for start, end in sorted(aligned, key=lambda span: (span[0] - span[1], span[0])):
+            if all(end <= s or start >= e for s, e in taken):
+                taken.append((start, end))
+        return sorted(taken)
+
+
+@functools.cache
+def unit_matcher() -> UnitMatcher:
+    """The process-wide matcher over :func:`unit_vocabulary`; jieba is built on its first real use."""
+    return UnitMatcher(unit_vocabulary(), lambda text: tokenizer().tokenize(text))
 
 
 def _place_before(text: str, start: int, name: str) -> int:
@@ -183,11 +184,8 @@ def find_unit_mentions(text: str, region: str | None = None) -> list[UnitSpan]:
     """
     registry = default_registry()
     spans = []
-    for entity in unit_ruler_nlp()(text).ents:
-        if entity.label_ != UNIT_LABEL:
-            continue
-        start = _place_before(text, entity.start_char, entity.text)
-        name = text[start : entity.end_char]
-        resolution = registry.resolve(name, region)
-        spans.append(UnitSpan(text=name, start=start, end=entity.end_char, resolution=resolution))
+    for found_start, end in unit_matcher().spans(text):
+        start = _place_before(text, found_start, text[found_start:end])
+        name = text[start:end]
+        spans.append(UnitSpan(text=name, start=start, end=end, resolution=registry.resolve(name, region)))
     return spans

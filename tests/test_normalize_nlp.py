@@ -1,4 +1,4 @@
-"""jieba segmentation with the unit dictionary, and the spaCy EntityRuler that spots units in prose."""
+"""jieba segmentation with the unit dictionary, and the unit names it lets us spot in prose."""
 
 from __future__ import annotations
 
@@ -21,11 +21,6 @@ def jieba_tokenizer():
     return unit_nlp.tokenizer()
 
 
-@pytest.fixture(scope="session")
-def ruler_nlp():
-    return unit_nlp.unit_ruler_nlp()
-
-
 # fmt: off
 WHOLE_WORDS = (
     ("佳县县发展改革和科技局负责", "县发展改革和科技局"),
@@ -38,26 +33,16 @@ WHOLE_WORDS = (
 
 
 @pytest.mark.parametrize(("text", "word"), WHOLE_WORDS)
-def test_segmentation_keeps_unit_names_whole(jieba_tokenizer, ruler_nlp, text, word):
+def test_segmentation_keeps_unit_names_whole(jieba_tokenizer, text, word):
     assert word in jieba_tokenizer.lcut(text)
-    assert word in [token.text for token in ruler_nlp.make_doc(text)]
 
 
-def test_spacy_segments_like_our_tokenizer(jieba_tokenizer, ruler_nlp):
-    text = "县发展改革和科技局、县卫健局、县民政局负责，县委办公室督办。"
-    assert [token.text for token in ruler_nlp.make_doc(text)] == jieba_tokenizer.lcut(text)
-
-
-def test_global_jieba_is_left_plain(ruler_nlp):
+def test_global_jieba_is_left_alone(jieba_tokenizer):
+    """Our words go into our own tokenizer, not the module-level jieba (tests/test_jieba_loads.py: nor is it loaded)."""
     import jieba
 
-    assert "县发展改革和科技局" not in jieba.lcut("县发展改革和科技局")
-
-
-def test_nlp_pipeline_shape(ruler_nlp):
-    assert ruler_nlp.lang == "zh"
-    assert ruler_nlp.pipe_names == ["entity_ruler"]
-    assert ruler_nlp.config["nlp"]["tokenizer"]["segmenter"] == "jieba"
+    unit_nlp.find_unit_mentions("县发展改革和科技局负责")
+    assert "县发展改革和科技局" not in jieba.dt.user_word_tag_tab
 
 
 SEED_001_OWNERS = ("县纪委监委", "县委政法委", "市生态环境局宁陕分局")
@@ -109,13 +94,12 @@ def test_document_title_is_not_a_unit():
 
 
 def test_jieba_is_silent_and_caches_privately(tmp_path):
-    """A fresh process builds both; nothing reaches stderr, and no jieba.cache lands in the shared temp dir."""
+    """A fresh process builds the tokenizer; nothing reaches stderr, and no jieba.cache lands in the shared temp dir."""
     script = textwrap.dedent(
         """
         import time
         start = time.perf_counter()
-        from normalize.nlp import find_unit_mentions, unit_ruler_nlp
-        unit_ruler_nlp()
+        from normalize.nlp import find_unit_mentions
         print(find_unit_mentions("县纪委监委负责")[0].text)
         """
     )
@@ -132,10 +116,7 @@ def test_jieba_is_silent_and_caches_privately(tmp_path):
     assert cache_dir.stat().st_mode & 0o077 == 0
 
 
-def test_using_the_tokenizer_prints_nothing(jieba_tokenizer, ruler_nlp, capfd):
+def test_using_the_tokenizer_prints_nothing(jieba_tokenizer, capfd):
     jieba_tokenizer.lcut("县发展改革和科技局")
-    ruler_nlp("县纪委监委")
-    import jieba
-
-    jieba.lcut("作为")
+    unit_nlp.find_unit_mentions("县纪委监委")
     assert capfd.readouterr() == ("", "")
