@@ -354,6 +354,7 @@ def _serve(conn: Connection, parent_end: Connection, job: Callable[[Path], objec
     signal.signal(signal.SIGTERM, termination)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # rings only if the parent stopped waiting long ago
     faulthandler.disable()  # a crash is reported by the parent, in words, not as a C stack dump
+    gc.freeze()  # what the worker inherits stays for its life: its collections need not walk it again
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # nor as a core file of the whole worker
     while not termination.requested:
         try:
