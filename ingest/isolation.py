@@ -97,8 +97,9 @@ class Worker(Generic[T]):
     it waits (``collect``): a worker whose answer waited in the pipe could not go on with its next file.
     """
 
-    def __init__(self, job: Callable[[Path], T]) -> None:
+    def __init__(self, job: Callable[[Path], T], child_env: dict[str, str] | None = None) -> None:
         self.job = job
+        self.child_env = child_env or {}  # defaults for the child's environment (what the user set wins)
         self._process: Any = None
         self._conn: Connection | None = None
         self._inflight: deque[Path] = deque()  # submitted, not yet taken by ``result``, in order
@@ -260,7 +261,8 @@ class Worker(Generic[T]):
         self._stop(kill=True)
         context = multiprocessing.get_context("fork")
         parent, child = context.Pipe()
-        process = context.Process(target=_serve, args=(child, parent, self.job, lim.worker_memory_mb), daemon=True)
+        arguments = (child, parent, self.job, lim.worker_memory_mb, self.child_env)
+        process = context.Process(target=_serve, args=arguments, daemon=True)
         process.start()
         child.close()
         self._process, self._conn = process, parent
@@ -345,10 +347,18 @@ class _Termination:
         self.requested = True
 
 
-def _serve(conn: Connection, parent_end: Connection, job: Callable[[Path], object], memory_mb: int) -> None:
+def _serve(
+    conn: Connection,
+    parent_end: Connection,
+    job: Callable[[Path], object],
+    memory_mb: int,
+    env_defaults: dict[str, str] | None = None,
+) -> None:
     """The worker's loop: read a path, run the job, send ``(kind, payload)``; ``None``, EOF, SIGTERM or the
     parent's death (checked every second while idle) ends it."""
     parent_end.close()
+    for name, value in (env_defaults or {}).items():
+        os.environ.setdefault(name, value)
     parent, termination = os.getppid(), _Termination()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, termination)

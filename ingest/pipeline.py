@@ -114,9 +114,14 @@ def understand(path: Path, registry: DepartmentRegistry) -> Understood:
     return Understood(document, frameworks, region, mentions, roster_rows, rule_values, time.perf_counter() - started)
 
 
-def new_worker(registry: DepartmentRegistry) -> Worker[Understood]:
-    """A parse worker for ``registry`` (see ``ingest.isolation``); close it, or use it as a context manager."""
-    return Worker(lambda path: understand(path, registry))
+def new_worker(registry: DepartmentRegistry, sharing: int = 1) -> Worker[Understood]:
+    """A parse worker for ``registry`` (see ``ingest.isolation``); close it, or use it as a context manager.
+
+    ``sharing`` workers run side by side: each reads a scan's pages with its share of the cores (unless
+    ``KAOHE_OCR_THREADS`` says otherwise), so two scans at once neither crowd the cores nor hold two full
+    sets of page threads in memory."""
+    child_env = {"KAOHE_OCR_THREADS": str(max(1, usable_cores() // sharing))} if sharing > 1 else None
+    return Worker(lambda path: understand(path, registry), child_env)
 
 
 _shared: list[tuple[DepartmentRegistry, Worker[Understood]]] = []  # for callers of ingest_file alone (the watch)
@@ -191,7 +196,7 @@ class _Readers:
         least = min((w for w in self.workers if w is not busy), key=lambda w: w.waiting, default=None)
         if least is not None and (least.waiting == 0 or len(self.workers) >= self.jobs):
             return least
-        worker = new_worker(self.registry)
+        worker = new_worker(self.registry, self.jobs)
         self.workers.append(worker)
         return worker
 

@@ -23,6 +23,7 @@ import ingest.isolation as isolation
 import ingest.pipeline as pipeline
 from cli import ingest_command
 from ingest.pipeline import FileResult, RunSummary, ingest_paths
+from normalize.departments import default_registry
 from store import Store
 
 SMALL = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".docx", ".html"))  # no scan, no LibreOffice
@@ -174,8 +175,8 @@ def test_workers_are_forked_as_needed_and_hold_a_bounded_window(
     begun: list[int] = [0]  # files begun and not yet stored, after each begin
     real_new_worker, real_submit, real_begin = pipeline.new_worker, isolation.Worker.submit, pipeline._begin
 
-    def new_worker(registry: object) -> isolation.Worker[object]:
-        forked.append(real_new_worker(registry))  # type: ignore[arg-type]
+    def new_worker(registry: object, sharing: int = 1) -> isolation.Worker[object]:
+        forked.append(real_new_worker(registry, sharing))  # type: ignore[arg-type]
         return forked[-1]
 
     def submit(self: isolation.Worker[object], path: Path) -> None:
@@ -264,3 +265,28 @@ def test_kaohe_ingest_jobs_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("KAOHE_JOBS", "2")
     taken = runner.invoke(ingest_command, [str(folder), "--db", str(tmp_path / "c.db"), "-s"])
     assert taken.exit_code == 0 and "导入 4 个" in taken.stdout
+
+
+def _ocr_threads(path: Path) -> int:
+    from parsers.ocr_page import ocr_threads
+
+    return ocr_threads()
+
+
+@pytest.mark.skipif(not isolation.isolation_enabled(), reason="needs fork: the share is set in each worker")
+def test_workers_side_by_side_share_the_cores_for_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers side by side read a scan's pages with their share of the cores; what the user sets still wins."""
+    monkeypatch.delenv("KAOHE_OCR_THREADS", raising=False)
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: 4)
+
+    def threads_in_worker(sharing: int) -> int:
+        worker = pipeline.new_worker(default_registry(), sharing)
+        worker.job = _ocr_threads  # type: ignore[assignment]
+        with worker:
+            return worker.run(Path("x"))
+
+    assert [threads_in_worker(n) for n in (2, 3, 8)] == [2, 1, 1]
+    assert threads_in_worker(1) == os.cpu_count()  # alone: every core, as before
+    assert "KAOHE_OCR_THREADS" not in os.environ  # set in the workers only
+    monkeypatch.setenv("KAOHE_OCR_THREADS", "3")
+    assert threads_in_worker(2) == 3
