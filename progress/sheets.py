@@ -28,6 +28,7 @@ from typing import Any
 import regex
 from pydantic import BaseModel, Field
 
+from normalize.sheet_cells import cell_text, typed_percent
 from parsers.errors import ParseError, UnsupportedFormat
 from store.progress_queries import NewReport
 
@@ -252,21 +253,17 @@ def _xlsx_tables(path: Path) -> tuple[dict[str | None, Numbered], list[tuple[str
     texts: list[tuple[str, int, str]] = []  # (sheet, row, text): where a period may be stated
     for sheet in book.worksheets:
         name = sheet.title.strip()
-        numbered = [(cells[0].row, [_percent_cell(c) for c in cells]) for cells in sheet.iter_rows() if cells]
+        numbered = [
+            (cells[0].row, [typed_percent(c.value, c.number_format) for c in cells])
+            for cells in sheet.iter_rows()
+            if cells
+        ]
         if name == EXPLANATION:
             texts += [(name, n, v) for n, values in numbered for v in values if isinstance(v, str)]
         else:
             texts += [(name, n, v) for n, values in numbered[:1] for v in values if isinstance(v, str)]
             tables[name] = numbered
     return tables, texts
-
-
-def _percent_cell(cell: Any) -> Any:
-    """Excel stores a typed ``62%`` as 0.62 with a % format: give back 62."""
-    value = cell.value
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        return round(value * 100, 10)
-    return value
 
 
 def _csv_rows(path: Path) -> Numbered:
@@ -296,12 +293,9 @@ def _fold(value: Any) -> str:
 
 
 def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return None if _fold(text) in _BLANK else text
+    """``cell_text``, with the dashes and slashes a form leaves in a cell it means to leave empty."""
+    text = cell_text(value)
+    return None if text is None or _fold(text) in _BLANK else text
 
 
 class _Reader:

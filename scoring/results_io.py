@@ -18,6 +18,7 @@ from typing import Any
 
 import regex
 
+from normalize.sheet_cells import cell_text, typed_percent
 from parsers.errors import ParseError, UnsupportedFormat
 from scoring.model import (
     BonusEvent,
@@ -86,21 +87,12 @@ class _Reader:
         return None if number is None else int(number)
 
     def flag(self, row: int, cells: dict[str, Any], key: str) -> bool:
-        text = _text(cells.get(key)) or ""
+        text = cell_text(cells.get(key)) or ""
         if text.lower() in _TRUE:
             return True
         if text.lower() not in _FALSE:
             self.error(row, key, f"“{text}”应为 是 或 否")
         return False
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,17 +110,9 @@ def _xlsx_sections(path: Path) -> dict[str, list[list[Any]]]:
     for sheet in book.worksheets:
         rows = []
         for cells in sheet.iter_rows():
-            rows.append([_percent_cell(c) for c in cells])
+            rows.append([typed_percent(c.value, c.number_format) for c in cells])
         out[sheet.title.strip()] = rows
     return out
-
-
-def _percent_cell(cell: Any) -> Any:
-    """Excel stores a typed ``85%`` as 0.85 with a % format: give back 85."""
-    value = cell.value
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        return value * 100
-    return value
 
 
 def _csv_sections(path: Path) -> dict[str, list[list[Any]]]:
@@ -166,7 +150,7 @@ def _rows(raw: list[list[Any]], numbered: bool, section: str | None = None) -> t
     numbered_rows = []
     for index, cells in enumerate(raw, start=1):
         number, values = (cells[0], cells[1:]) if numbered else (index, cells)
-        if any(_text(v) is not None for v in values):
+        if any(cell_text(v) is not None for v in values):
             numbered_rows.append((number, values))
     at = 0
     if section in SECTION_COLUMNS:
@@ -176,9 +160,9 @@ def _rows(raw: list[list[Any]], numbered: bool, section: str | None = None) -> t
         return [], []
     values = numbered_rows[at][1]
     if section in SECTION_COLUMNS:
-        header = [header_key(section, v) or (_text(v) or "").lower() for v in values]
+        header = [header_key(section, v) or (cell_text(v) or "").lower() for v in values]
     else:
-        header = [(_text(v) or "").lower() for v in values]
+        header = [(cell_text(v) or "").lower() for v in values]
     rows = [(number, dict(zip(header, cells, strict=False))) for number, cells in numbered_rows[at + 1 :]]
     return header, rows
 
@@ -225,16 +209,16 @@ def _check_header(name: str, header: list[str], errors: list[SheetError]) -> Non
 
 def _framework_ids(rows: list[Row]) -> list[int]:
     for _, cells in rows:
-        if _text(cells.get("key")) == "framework_ids":
-            return [int(p) for p in regex.findall(r"\d+", _text(cells.get("value")) or "")]
+        if cell_text(cells.get("key")) == "framework_ids":
+            return [int(p) for p in regex.findall(r"\d+", cell_text(cells.get("value")) or "")]
     return []
 
 
 def _lines(sheet: ResultsSheet, rows: list[Row], read: _Reader) -> None:
     for number, cells in rows:
         indicator_id = read.integer(number, cells, "indicator_id")
-        text = _text(cells.get("indicator"))
-        unit = _text(cells.get("unit"))
+        text = cell_text(cells.get("indicator"))
+        unit = cell_text(cells.get("unit"))
         if indicator_id is None and not text:
             read.error(number, "indicator_id", "缺少指标编号和指标内容")
             continue
@@ -251,7 +235,7 @@ def _lines(sheet: ResultsSheet, rows: list[Row], read: _Reader) -> None:
                 indicator_id=indicator_id if indicator_id is not None else 0,  # 0: resolved by text in check_results
                 unit=unit,
                 indicator=text,
-                note=_text(cells.get("note")),
+                note=cell_text(cells.get("note")),
                 **values,
             )
         )
@@ -266,12 +250,12 @@ def _deductions(sheet: ResultsSheet, rows: list[Row], read: _Reader) -> None:
         amount = read.number(number, cells, "amount")
         event = DeductionEvent(
             row=number,
-            unit=_text(cells.get("unit")) or "",
+            unit=cell_text(cells.get("unit")) or "",
             amount=abs(amount) if amount is not None else None,
             indicator_id=indicator_id,
             city_imposed=read.flag(number, cells, "city_imposed"),
-            reason=_text(cells.get("reason")),
-            item=_text(cells.get("item")) or items.get(indicator_id),
+            reason=cell_text(cells.get("reason")),
+            item=cell_text(cells.get("item")) or items.get(indicator_id),
         )
         sheet.deductions.append(event)
 
@@ -282,16 +266,16 @@ def _bonuses(sheet: ResultsSheet, rows: list[Row], read: _Reader) -> None:
             continue
         amount = read.number(number, cells, "amount")
         if amount is None:
-            if _text(cells.get("amount")) is None:
+            if cell_text(cells.get("amount")) is None:
                 read.error(number, "amount", "加分须填写分值")
             continue
         sheet.bonuses.append(
             BonusEvent(
                 row=number,
-                unit=_text(cells.get("unit")) or "",
+                unit=cell_text(cells.get("unit")) or "",
                 amount=abs(amount),
                 city_linked=read.flag(number, cells, "city_linked"),
-                reason=_text(cells.get("reason")),
+                reason=cell_text(cells.get("reason")),
             )
         )
 
@@ -305,17 +289,17 @@ def _vetoes(sheet: ResultsSheet, rows: list[Row], read: _Reader) -> None:
         sheet.vetoes.append(
             VetoEvent(
                 row=number,
-                unit=_text(cells.get("unit")) or "",
+                unit=cell_text(cells.get("unit")) or "",
                 indicator_id=indicator_id,
-                reason=_text(cells.get("reason")),
-                item=_text(cells.get("item")) or items.get(indicator_id),
+                reason=cell_text(cells.get("reason")),
+                item=cell_text(cells.get("item")) or items.get(indicator_id),
             )
         )
 
 
 def _social(sheet: ResultsSheet, rows: list[Row], read: _Reader) -> None:
     for number, cells in rows:
-        unit = _text(cells.get("unit"))
+        unit = cell_text(cells.get("unit"))
         parts = {k: read.number(number, cells, k) for k in ("peer", "superior", "representatives", "public")}
         if not any(v is not None for v in parts.values()):
             continue  # a prefilled row left empty: no social evaluation for that unit
@@ -324,12 +308,12 @@ def _social(sheet: ResultsSheet, rows: list[Row], read: _Reader) -> None:
 
 def _units(sheet: ResultsSheet, rows: list[Row], read: _Reader) -> None:
     for number, cells in rows:
-        unit = _text(cells.get("unit"))
+        unit = cell_text(cells.get("unit"))
         if unit is None:
             if _filled(cells, ("category", "flags", "note")):
                 read.error(number, "unit", "缺少单位")
             continue
-        category_text = _text(cells.get("category"))
+        category_text = cell_text(cells.get("category"))
         category = CATEGORY_ALIASES.get(category_text or "")
         if category_text and category is None:
             read.error(
@@ -338,25 +322,25 @@ def _units(sheet: ResultsSheet, rows: list[Row], read: _Reader) -> None:
                 f"“{category_text}”不是可识别的类别（town/dept/resident 或 镇（办）/县直部门/驻县单位）",
             )
         flags = []
-        for part in _FLAG_SPLIT.split(_text(cells.get("flags")) or ""):
+        for part in _FLAG_SPLIT.split(cell_text(cells.get("flags")) or ""):
             if part and part not in FLAG_ALIASES:
                 read.error(number, "flags", f"“{part}”不是可识别的特殊情形")
             elif part:
                 flags.append(FLAG_ALIASES[part])
         entry = UnitEntry(row=number, unit=unit, category=category, flags=list(dict.fromkeys(flags)))
-        entry.note = _text(cells.get("note"))
+        entry.note = cell_text(cells.get("note"))
         sheet.units.append(entry)
 
 
 def _filled(cells: dict[str, Any], keys: tuple[str, ...]) -> bool:
-    return any(_text(cells.get(k)) is not None for k in keys)
+    return any(cell_text(cells.get(k)) is not None for k in keys)
 
 
 def _reference_items(rows: list[Row]) -> dict[int | None, str]:
     """The sheet's own reference list (ref_indicator_id → ref_item), to resolve foreign ids."""
     out: dict[int | None, str] = {}
     for _, cells in rows:
-        ref_id, item = _text(cells.get("ref_indicator_id")), _text(cells.get("ref_item"))
+        ref_id, item = cell_text(cells.get("ref_indicator_id")), cell_text(cells.get("ref_item"))
         if ref_id and item and ref_id.isdigit():
             out[int(ref_id)] = item
     return out
