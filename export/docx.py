@@ -213,18 +213,24 @@ def _page_break(document: Document) -> None:
     paragraph.paragraph_format.page_break_before = True
 
 
+def boxed_table(document: Document, rows: int, widths: list[float]) -> Table:
+    """An empty ruled table of ``rows`` rows, centred, its columns ``widths`` mm wide and fixed."""
+    table = document.add_table(rows=rows, cols=len(widths))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)  # the grid (w:gridCol) is what LibreOffice lays out by
+    return table
+
+
 def _table(
     document: Document, breakdown: Breakdown, section: BreakdownSection, widths: list[float], first: int, end: int
 ) -> Table:
     """Rows ``first``..``end`` (exclusive) of the section, under the header row."""
     headers = breakdown.headers
     rows = section.rows[first:end]
-    table = document.add_table(rows=1 + len(rows), cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Mm(width)  # the grid (w:gridCol) is what LibreOffice lays out by
+    table = boxed_table(document, 1 + len(rows), widths)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)

@@ -24,7 +24,7 @@ from typing import Any
 from docx import Document as new_document
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -34,7 +34,16 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from PIL import Image, ImageDraw, ImageFont
 
-from export.docx import FANGSONG, HEITI, XIAOBIAOSONG, _font_fallbacks, _footer, _paragraph, _row_flag
+from export.docx import (
+    FANGSONG,
+    HEITI,
+    XIAOBIAOSONG,
+    _font_fallbacks,
+    _footer,
+    _paragraph,
+    _row_flag,
+    boxed_table,
+)
 from export.layout import DocxPage, docx_page, docx_widths, footer_line
 from progress.levels import Period, level_label
 from progress.reports import (
@@ -490,12 +499,7 @@ def _table(
     fills: Sequence[dict[int, str]] = (),
 ) -> None:
     """A boxed table in 五号 仿宋 under a 黑体 header row repeated on every page; rows never split."""
-    table = document.add_table(rows=1 + len(cells), cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Mm(width)  # the grid (w:gridCol) is what LibreOffice lays out by
+    table = boxed_table(document, 1 + len(cells), widths)
     for number, (row, texts) in enumerate(zip(table.rows, [list(headers), *cells], strict=True)):
         _row_flag(row, "w:cantSplit")
         if number == 0:

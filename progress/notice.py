@@ -342,18 +342,13 @@ def _head(document: Document, notice: Notice, page: _Page, sizes: _Sizes) -> Non
 
 
 def _table(document: Document, cells: list[list[str]], widths: list[float], sizes: _Sizes) -> None:
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Mm, Pt
 
-    from export.docx import FANGSONG, HEITI, _paragraph, _row_flag
+    from export.docx import FANGSONG, HEITI, _paragraph, _row_flag, boxed_table
 
-    table = document.add_table(rows=1 + len(cells), cols=len(HEADERS))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Mm(width)
+    table = boxed_table(document, 1 + len(cells), widths)
     for number, (row, texts) in enumerate(zip(table.rows, [list(HEADERS), *cells], strict=True)):
         _row_flag(row, "w:tblHeader" if number == 0 else "w:cantSplit")
         row.height, row.height_rule = Mm(sizes.table * 0.6), WD_ROW_HEIGHT_RULE.AT_LEAST
