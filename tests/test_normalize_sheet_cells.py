@@ -9,7 +9,16 @@ from normalize.sheet_cells import cell_text, typed_percent
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, None), ("", None), ("  ", None), (" 县财政局 ", "县财政局"), (3.0, "3"), (2.5, "2.5"), (7, "7"), ("—", "—")],
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        (" 县财政局 ", "县财政局"),
+        (3.0, "3"),
+        (2.5, "2.5"),
+        (7, "7"),
+        ("—", "—"),  # a dash is text here; the progress form reads it as empty
+    ],
 )
 def test_cell_text(value: object, expected: str | None) -> None:
     assert cell_text(value) == expected
